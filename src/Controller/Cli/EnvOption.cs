@@ -1,0 +1,22 @@
+using System.CommandLine;
+
+namespace CloudIngress.Controller.Cli;
+
+/// <summary>Every flag has an environment variable twin: <c>--ingress-class</c> is <c>CLOUDINGRESS_INGRESS_CLASS</c>.</summary>
+internal static class EnvOption
+{
+    public static string VariableFor(string flag) => "CLOUDINGRESS_" + flag.TrimStart('-').Replace('-', '_').ToUpperInvariant();
+
+    public static Option<string> String(string flag, string description, string? fallback = null)
+    {
+        var variable = VariableFor(flag);
+        var option = new Option<string>(flag) { Description = $"{description} [env: {variable}]" };
+        var fromEnvironment = Environment.GetEnvironmentVariable(variable);
+        if (!string.IsNullOrEmpty(fromEnvironment) || fallback is not null)
+        {
+            option.DefaultValueFactory = _ => !string.IsNullOrEmpty(fromEnvironment) ? fromEnvironment : fallback!;
+        }
+
+        return option;
+    }
+}

@@ -1,0 +1,3 @@
+using CloudIngress.Controller.Cli;
+
+return await CloudIngressCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,68 @@
+namespace CloudIngress.Core.Diagnostics;
+
+/// <summary>
+/// Every diagnostic code. They double as Kubernetes Event reasons, so they are stable CamelCase
+/// words; docs/diagnostics.md explains each.
+/// </summary>
+public static class DiagnosticCodes
+{
+    // Manifests
+    public const string ManifestInvalid = "ManifestInvalid";
+    public const string UnsupportedApiVersion = "UnsupportedApiVersion";
+    public const string DuplicateObject = "DuplicateObject";
+
+    // Annotations
+    public const string InvalidAnnotation = "InvalidAnnotation";
+    public const string AnnotationConflict = "AnnotationConflict";
+    public const string AnnotationNotApplicable = "AnnotationNotApplicable";
+    public const string UnknownAnnotation = "UnknownAnnotation";
+    public const string UnsupportedAnnotation = "UnsupportedAnnotation";
+    public const string SnippetRefused = "SnippetRefused";
+    public const string CrossNamespaceSecret = "CrossNamespaceSecret";
+    public const string SourceRangeNormalized = "SourceRangeNormalized";
+    public const string SourceRangeDeniesAll = "SourceRangeDeniesAll";
+    public const string AuthIncomplete = "AuthIncomplete";
+    public const string BackendTlsUnverified = "BackendTlsUnverified";
+
+    // Ingress structure
+    public const string IngressClassMismatch = "IngressClassMismatch";
+    public const string AmbiguousDefaultClass = "AmbiguousDefaultClass";
+    public const string NoRules = "NoRules";
+    public const string InvalidHost = "InvalidHost";
+    public const string InvalidPath = "InvalidPath";
+    public const string InvalidPathType = "InvalidPathType";
+    public const string InvalidBackend = "InvalidBackend";
+    public const string ResourceBackendUnsupported = "ResourceBackendUnsupported";
+    public const string RouteConflict = "RouteConflict";
+    public const string DefaultBackendConflict = "DefaultBackendConflict";
+    public const string TlsModeConflict = "TlsModeConflict";
+    public const string GroupSchemeConflict = "GroupSchemeConflict";
+    public const string ListenerConflict = "ListenerConflict";
+    public const string PassthroughPathsIgnored = "PassthroughPathsIgnored";
+    public const string PassthroughBackendConflict = "PassthroughBackendConflict";
+    public const string PassthroughTlsIgnored = "PassthroughTlsIgnored";
+    public const string SslRedirectWithoutTls = "SslRedirectWithoutTls";
+    public const string RewriteIgnored = "RewriteIgnored";
+    public const string CanaryWithoutPrimary = "CanaryWithoutPrimary";
+    public const string CanaryConflict = "CanaryConflict";
+    public const string ProtocolConflict = "ProtocolConflict";
+
+    // Backends
+    public const string ServiceNotFound = "ServiceNotFound";
+    public const string ServicePortNotFound = "ServicePortNotFound";
+    public const string NoReadyEndpoints = "NoReadyEndpoints";
+    public const string InvalidExternalName = "InvalidExternalName";
+
+    // Secrets and certificates
+    public const string SecretNotFound = "SecretNotFound";
+    public const string TlsSecretInvalid = "TlsSecretInvalid";
+    public const string TlsHostNotCovered = "TlsHostNotCovered";
+    public const string CertificateExpired = "CertificateExpired";
+    public const string CertificateConflict = "CertificateConflict";
+    public const string CaSecretInvalid = "CaSecretInvalid";
+    public const string AuthSecretInvalid = "AuthSecretInvalid";
+
+    // Services of type LoadBalancer
+    public const string ServiceNoPorts = "ServiceNoPorts";
+    public const string UnsupportedProtocol = "UnsupportedProtocol";
+}

@@ -161,7 +161,10 @@ internal static class ModelTextWriter
         var tls = pool.Tls is { } t
             ? $"  tls verify={(t.Verify ? "on" : "off")}{(t.CaSecret is null ? string.Empty : $" ca={t.CaSecret.Key} ({t.CaCertificates})")}{(t.Sni is null ? string.Empty : " sni=" + t.Sni)}"
             : string.Empty;
-        return $"{pool.Protocol.ToString().ToUpperInvariant()}  {pool.LoadBalancing}{tls}  {endpoints}";
+        var health = pool.HealthCheck is { } hc
+            ? $"  health {hc.Protocol ?? "traffic protocol"} {hc.Path} port {hc.Port?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "traffic"} every {hc.IntervalSeconds}s expect {hc.SuccessCodes}"
+            : string.Empty;
+        return $"{pool.Protocol.ToString().ToUpperInvariant()}  {pool.LoadBalancing}{tls}{health}  {endpoints}";
     }
 
     private static void WriteDiagnostics(IReadOnlyList<Diagnostic> diagnostics, TextWriter w)

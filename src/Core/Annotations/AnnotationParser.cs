@@ -26,7 +26,8 @@ public static partial class AnnotationParser
         settings = ParseBackend(reader, settings);
         settings = ParsePolicy(reader, settings);
         settings = ParseHealthCheck(reader, settings);
-        return ParseAddress(reader, settings);
+        settings = ParseAddress(reader, settings);
+        return settings with { Keys = reader.UsedKeys };
     }
 
     private static AnnotationSettings ParseRouting(AnnotationReader reader, AnnotationSettings settings)
@@ -107,7 +108,7 @@ public static partial class AnnotationParser
             var bad = list.Where(a => !a.StartsWith("arn:", StringComparison.Ordinal)).ToList();
             if (bad.Count > 0)
             {
-                reader.Invalid(arns, $"\"{bad[0]}\" is not an ARN (expected arn:aws:acm:region:account:certificate/id)");
+                reader.Invalid(arns with { Value = bad[0] }, "not an ARN (expected arn:aws:acm:region:account:certificate/id)");
             }
 
             settings = settings with { CertificateArns = list.Except(bad).ToList() };

@@ -22,6 +22,9 @@ public sealed class AnnotationReader(
 
     public DiagnosticBag Diagnostics => diagnostics;
 
+    /// <summary>Setting → the key that supplied it, so diagnostics name what the user wrote.</summary>
+    public Dictionary<string, string> UsedKeys { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The winning value for a setting, or null when no key expresses one.</summary>
     public AnnotationValue? Get(string setting)
     {
@@ -42,6 +45,7 @@ public sealed class AnnotationReader(
             if (winner is null)
             {
                 winner = new AnnotationValue(value, key.Name);
+                UsedKeys[setting] = key.Name;
             }
             else if (!string.Equals(winner.Value.Value, value, StringComparison.OrdinalIgnoreCase))
             {
@@ -77,7 +81,7 @@ public sealed class AnnotationReader(
                 if ((definition.Scope & scope) == 0)
                 {
                     diagnostics.Warning(DiagnosticCodes.AnnotationNotApplicable, owner, field,
-                        $"has no effect on a {owner.Kind}; it applies to {definition.Scope}s");
+                        $"has no effect on this {owner.Kind}; it applies to {definition.Scope}s only");
                 }
 
                 continue;

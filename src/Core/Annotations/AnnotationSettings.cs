@@ -61,4 +61,11 @@ public sealed record AnnotationSettings
     public IReadOnlyList<string> LoadBalancerIps { get; init; } = [];
 
     public string? AllowSharedIp { get; init; }
+
+    /// <summary>Setting → annotation key that set it (ours or an alias).</summary>
+    public IReadOnlyDictionary<string, string> Keys { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The field path of a setting's annotation, naming the key actually used.</summary>
+    public string FieldOf(string setting) =>
+        $"metadata.annotations[{Keys.GetValueOrDefault(setting) ?? AnnotationCatalog.Get(setting).PrimaryKey}]";
 }

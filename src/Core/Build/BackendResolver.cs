@@ -15,13 +15,13 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
     private readonly SortedDictionary<string, BackendPool> _pools = new(StringComparer.Ordinal);
 
     // Problems found when a pool was first built, replayed for every later referrer.
-    private readonly Dictionary<string, List<(DiagnosticSeverity Severity, string Code, string Message)>> _problems =
+    private readonly Dictionary<string, List<Problem>> _problems =
         new(StringComparer.Ordinal);
 
     public IReadOnlyList<BackendPool> Pools => [.. _pools.Values];
 
     /// <summary>The pool for an Ingress backend, or null when the reference itself is malformed.</summary>
-    public string? ForIngress(string ns, IngressServiceBackend? backend, PoolSettings settings, ObjectRef owner, string field)
+    public string? ForIngress(string ns, IngressServiceBackend? backend, PoolSettings settings, ObjectRef owner, string field, string? caField = null)
     {
         var port = backend?.Port;
         if (string.IsNullOrEmpty(backend?.Name) || port is null || (port.Number is null && string.IsNullOrEmpty(port.Name)))
@@ -38,14 +38,14 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
         var id = settings.PoolId(SnapshotIndex.Key(ns, backend.Name), portText);
         if (!_pools.ContainsKey(id))
         {
-            var problems = new List<(DiagnosticSeverity, string, string)>();
-            _pools[id] = Build(id, ns, backend.Name, service, servicePort, portText, port.Number, settings, owner, field, problems);
+            var problems = new List<Problem>();
+            _pools[id] = Build(id, ns, backend.Name, service, servicePort, portText, port.Number, settings, owner, problems, caField);
             _problems[id] = problems;
         }
 
-        foreach (var (severity, code, message) in _problems[id])
+        foreach (var problem in _problems[id])
         {
-            diagnostics.Add(new Diagnostic(severity, code, owner, field, message));
+            diagnostics.Add(new Diagnostic(problem.Severity, problem.Code, owner, problem.Field ?? field, problem.Message));
         }
 
         return id;
@@ -56,18 +56,18 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
     {
         var portText = servicePort.Port.ToString(CultureInfo.InvariantCulture);
         var id = settings.PoolId(owner.Key, portText);
-        var problems = new List<(DiagnosticSeverity, string, string)>();
-        _pools[id] = Build(id, owner.Namespace!, owner.Name, service, servicePort, portText, servicePort.Port, settings, owner, field, problems);
-        foreach (var (severity, code, message) in problems)
+        var problems = new List<Problem>();
+        _pools[id] = Build(id, owner.Namespace!, owner.Name, service, servicePort, portText, servicePort.Port, settings, owner, problems, null);
+        foreach (var problem in problems)
         {
-            diagnostics.Add(new Diagnostic(severity, code, owner, field, message));
+            diagnostics.Add(new Diagnostic(problem.Severity, problem.Code, owner, problem.Field ?? field, problem.Message));
         }
 
         return id;
     }
 
     private BackendPool Build(string id, string ns, string name, Service? service, ServicePort? servicePort, string portText,
-        int? portNumber, PoolSettings settings, ObjectRef owner, string field, List<(DiagnosticSeverity, string, string)> problems)
+        int? portNumber, PoolSettings settings, ObjectRef owner, List<Problem> problems, string? caField)
     {
         var pool = new BackendPool
         {
@@ -81,12 +81,12 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
             TargetType = settings.TargetType,
             ConnectTimeout = settings.ConnectTimeout,
             NodePort = servicePort?.NodePort,
-            Tls = settings.UsesTls ? UpstreamTlsFor(ns, settings, owner, problems) : null,
+            Tls = settings.UsesTls ? UpstreamTlsFor(ns, settings, owner, problems, caField ?? CaField) : null,
         };
 
         if (service is null)
         {
-            problems.Add((DiagnosticSeverity.Error, DiagnosticCodes.ServiceNotFound,
+            problems.Add(new Problem(DiagnosticSeverity.Error, DiagnosticCodes.ServiceNotFound,
                 $"Service \"{name}\" not found in namespace \"{ns}\"; requests get 503"));
             return pool;
         }
@@ -98,7 +98,7 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
 
         if (servicePort is null)
         {
-            problems.Add((DiagnosticSeverity.Error, DiagnosticCodes.ServicePortNotFound,
+            problems.Add(new Problem(DiagnosticSeverity.Error, DiagnosticCodes.ServicePortNotFound,
                 $"Service \"{name}\" has no port {portText}; requests get 503"));
             return pool;
         }
@@ -106,7 +106,7 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
         var endpoints = ReadyEndpoints(ns, name, service, servicePort);
         if (endpoints.Count == 0)
         {
-            problems.Add((DiagnosticSeverity.Warning, DiagnosticCodes.NoReadyEndpoints,
+            problems.Add(new Problem(DiagnosticSeverity.Warning, DiagnosticCodes.NoReadyEndpoints,
                 $"Service \"{name}\" port {portText} has no ready endpoints; requests get 503"));
         }
 
@@ -114,19 +114,19 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
     }
 
     private static BackendPool ExternalName(BackendPool pool, Service service, int? port,
-        List<(DiagnosticSeverity, string, string)> problems)
+        List<Problem> problems)
     {
         var host = service.Spec?.ExternalName?.TrimEnd('.').ToLowerInvariant();
         if (host is null || !Annotations.ValueParsers.IsDnsSubdomain(host))
         {
-            problems.Add((DiagnosticSeverity.Error, DiagnosticCodes.InvalidExternalName,
+            problems.Add(new Problem(DiagnosticSeverity.Error, DiagnosticCodes.InvalidExternalName,
                 $"ExternalName Service \"{service.Metadata.Name}\" has no valid spec.externalName; requests get 503"));
             return pool with { ExternalName = true };
         }
 
         if (port is null)
         {
-            problems.Add((DiagnosticSeverity.Error, DiagnosticCodes.ServicePortNotFound,
+            problems.Add(new Problem(DiagnosticSeverity.Error, DiagnosticCodes.ServicePortNotFound,
                 $"ExternalName Service \"{service.Metadata.Name}\" has no port named {pool.Port}; requests get 503"));
             return pool with { ExternalName = true };
         }
@@ -167,8 +167,7 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
         return result.OrderBy(e => e.Address, StringComparer.Ordinal).ThenBy(e => e.Port).ToList();
     }
 
-    private UpstreamTls UpstreamTlsFor(string ns, PoolSettings settings, ObjectRef owner,
-        List<(DiagnosticSeverity, string, string)> problems)
+    private UpstreamTls UpstreamTlsFor(string ns, PoolSettings settings, ObjectRef owner, List<Problem> problems, string caField)
     {
         var tls = new UpstreamTls { Sni = settings.TlsSni, Verify = settings.TlsVerify };
         if (settings.CaSecret is null)
@@ -177,11 +176,14 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
         }
 
         var found = new DiagnosticBag();
-        var (pem, count) = new SecretReaders(index, found).ReadCaBundle(ns, settings.CaSecret, owner, CaField);
-        problems.AddRange(found.ToSortedList().Select(d => (d.Severity, d.Code, d.Message)));
+        var (pem, count) = new SecretReaders(index, found).ReadCaBundle(ns, settings.CaSecret, owner, caField);
+        problems.AddRange(found.ToSortedList().Select(d => new Problem(d.Severity, d.Code, d.Message, d.Field)));
         return tls with { CaSecret = new ObjectRef(Secret.KindValue, ns, settings.CaSecret), CaPem = pem, CaCertificates = count };
     }
 
     private static readonly string CaField =
         $"metadata.annotations[{Annotations.AnnotationCatalog.Get(Annotations.AnnotationCatalog.BackendCaSecretSetting).PrimaryKey}]";
+
+    /// <summary>A finding about a pool, replayed for every referrer; Field null means the referrer's backend field.</summary>
+    private sealed record Problem(DiagnosticSeverity Severity, string Code, string Message, string? Field = null);
 }

@@ -17,7 +17,7 @@ internal sealed partial class HttpFrontendAssembler
         var s = input.Settings;
         if (https.Count == 0)
         {
-            Diagnostics.Error(DiagnosticCodes.ListenerConflict, input.Ref, AnnotationField(AnnotationCatalog.ListenPortsSetting),
+            Diagnostics.Error(DiagnosticCodes.ListenerConflict, input.Ref, input.Settings.FieldOf(AnnotationCatalog.ListenPortsSetting),
                 "tls-mode passthrough needs an HTTPS listen port; nothing is served");
             return;
         }

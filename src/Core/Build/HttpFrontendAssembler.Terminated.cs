@@ -16,7 +16,7 @@ internal sealed partial class HttpFrontendAssembler
         var redirectPort = input.Settings.SslRedirectPort;
         if (redirectPort is not null && https.Count == 0)
         {
-            Diagnostics.Warning(DiagnosticCodes.SslRedirectWithoutTls, input.Ref, AnnotationField(AnnotationCatalog.SslRedirectSetting),
+            Diagnostics.Warning(DiagnosticCodes.SslRedirectWithoutTls, input.Ref, input.Settings.FieldOf(AnnotationCatalog.SslRedirectSetting),
                 "ssl-redirect is set but this Ingress has no TLS (spec.tls or a certificate); requests are not redirected");
             redirectPort = null;
         }
@@ -71,8 +71,9 @@ internal sealed partial class HttpFrontendAssembler
         var text = path.Path ?? (path.PathType == "ImplementationSpecific" ? "/" : null);
         if (!Paths.IsValid(text))
         {
-            Diagnostics.Error(DiagnosticCodes.InvalidPath, input.Ref, field + ".path",
-                $"\"{text}\" must be an absolute path without query, fragment or spaces; this path is not served");
+            Diagnostics.Error(DiagnosticCodes.InvalidPath, input.Ref, field + ".path", text is null
+                ? $"is required for pathType {path.PathType}; this path is not served"
+                : $"\"{text}\" must be an absolute path without query, fragment or spaces; this path is not served");
             return null;
         }
 
@@ -149,7 +150,7 @@ internal sealed partial class HttpFrontendAssembler
         var protocol = s.BackendProtocol ?? (s.TlsMode == TlsMode.Bridge ? BackendProtocol.Https : BackendProtocol.Http);
         if (s.TlsMode == TlsMode.Bridge && protocol is BackendProtocol.Http or BackendProtocol.Grpc)
         {
-            Diagnostics.Error(DiagnosticCodes.ProtocolConflict, input.Ref, AnnotationField(AnnotationCatalog.BackendProtocolSetting),
+            Diagnostics.Error(DiagnosticCodes.ProtocolConflict, input.Ref, input.Settings.FieldOf(AnnotationCatalog.BackendProtocolSetting),
                 $"tls-mode bridge re-encrypts to the pods, so backend-protocol {protocol.ToString().ToUpperInvariant()} is read as its TLS form");
             protocol = protocol == BackendProtocol.Http ? BackendProtocol.Https : BackendProtocol.Grpcs;
         }
@@ -157,7 +158,7 @@ internal sealed partial class HttpFrontendAssembler
         var tls = protocol is BackendProtocol.Https or BackendProtocol.Grpcs;
         if (!tls && (s.BackendCaSecret is not null || s.BackendSni is not null))
         {
-            Diagnostics.Warning(DiagnosticCodes.AnnotationNotApplicable, input.Ref, AnnotationField(AnnotationCatalog.BackendCaSecretSetting),
+            Diagnostics.Warning(DiagnosticCodes.AnnotationNotApplicable, input.Ref, input.Settings.FieldOf(s.BackendCaSecret is not null ? AnnotationCatalog.BackendCaSecretSetting : AnnotationCatalog.BackendSniSetting),
                 "backend TLS settings have no effect: the backend protocol is not HTTPS/GRPCS (set tls-mode: bridge)");
         }
 
@@ -177,7 +178,7 @@ internal sealed partial class HttpFrontendAssembler
                 Secret = settings.SecretName is null ? null : new ObjectRef(Secret.KindValue, input.Namespace, settings.SecretName),
                 Credentials = settings.SecretName is null
                     ? []
-                    : context.Secrets.ReadHtpasswd(input.Namespace, settings.SecretName, input.Ref, AnnotationField(AnnotationCatalog.AuthSecretSetting)),
+                    : context.Secrets.ReadHtpasswd(input.Namespace, settings.SecretName, input.Ref, input.Settings.FieldOf(AnnotationCatalog.AuthSecretSetting)),
             };
         }
 
@@ -192,5 +193,4 @@ internal sealed partial class HttpFrontendAssembler
         return policy == new RoutePolicy() ? null : policy;
     }
 
-    private static string AnnotationField(string setting) => $"metadata.annotations[{AnnotationCatalog.Get(setting).PrimaryKey}]";
 }

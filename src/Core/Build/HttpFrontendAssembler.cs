@@ -131,7 +131,7 @@ internal sealed partial class HttpFrontendAssembler(string id, string name, Load
             return true;
         }
 
-        Diagnostics.Error(DiagnosticCodes.InvalidHost, input.Ref, field, $"\"{host}\" {error}; this rule is not served");
+        Diagnostics.Error(DiagnosticCodes.InvalidHost, input.Ref, field, $"\"{host}\": {error}; this rule is not served");
         return false;
     }
 
@@ -144,7 +144,8 @@ internal sealed partial class HttpFrontendAssembler(string id, string name, Load
             return null;
         }
 
-        return context.Backends.ForIngress(input.Namespace, backend?.Service, settings, input.Ref, field + ".service");
+        return context.Backends.ForIngress(input.Namespace, backend?.Service, settings, input.Ref, field + ".service",
+            input.Settings.FieldOf(AnnotationCatalog.BackendCaSecretSetting));
     }
 
     private void SetDefault(IngressInput input, string backend, int? redirectPort, string field)

@@ -37,8 +37,10 @@ public static class ModelBuilder
         return new GatewayModel
         {
             Frontends = frontends,
-            Backends = context.Backends.Pools,
-            Certificates = context.Certificates.Used,
+            Backends = Referenced(context.Backends.Pools, frontends),
+            Certificates = context.Certificates.Used.Where(c => frontends
+                .SelectMany(f => f.Listeners)
+                .Any(l => l.DefaultCertificate == c.Id || l.Certificates.Any(sni => sni.Certificate == c.Id))).ToList(),
             Diagnostics = diagnostics.ToSortedList(),
         };
     }
@@ -89,8 +91,7 @@ public static class ModelBuilder
             }
             else if (assembler.Scheme != s.Scheme)
             {
-                context.Diagnostics.Error(DiagnosticCodes.GroupSchemeConflict, input.Ref,
-                    $"metadata.annotations[{AnnotationCatalog.Get(AnnotationCatalog.SchemeSetting).PrimaryKey}]",
+                context.Diagnostics.Error(DiagnosticCodes.GroupSchemeConflict, input.Ref, s.FieldOf(AnnotationCatalog.SchemeSetting),
                     $"group \"{group}\" is {Scheme(assembler.Scheme)} but this Ingress asks for {Scheme(s.Scheme)}; it is not served");
                 continue;
             }
@@ -99,6 +100,35 @@ public static class ModelBuilder
         }
 
         return groups;
+    }
+
+    /// <summary>
+    /// Pools resolved for routes that then lost a conflict are dropped: a provider must not create
+    /// target groups nothing sends traffic to.
+    /// </summary>
+    private static List<BackendPool> Referenced(IReadOnlyList<BackendPool> pools, List<Frontend> frontends)
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var listener in frontends.SelectMany(f => f.Listeners))
+        {
+            if (listener.Backend is { } backend)
+            {
+                used.Add(backend);
+            }
+
+            used.UnionWith(listener.Passthrough.Select(p => p.Backend));
+            var actions = listener.VirtualHosts.SelectMany(h => h.Routes).Select(r => r.Action).Append(listener.DefaultAction);
+            foreach (var action in actions.OfType<RouteAction>())
+            {
+                used.UnionWith(action.Backends?.Select(b => b.Backend) ?? []);
+                if (action.Canary is { } canary)
+                {
+                    used.Add(canary.Backend);
+                }
+            }
+        }
+
+        return pools.Where(p => used.Contains(p.Id)).ToList();
     }
 
     private static string Scheme(LoadBalancerScheme scheme) =>

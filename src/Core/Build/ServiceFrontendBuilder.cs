@@ -94,6 +94,12 @@ internal sealed class ServiceFrontendBuilder(BuildContext context)
             return settings.SourceRanges;
         }
 
+        if (settings.SourceRanges is not null)
+        {
+            context.Diagnostics.Info(DiagnosticCodes.AnnotationConflict, owner, settings.FieldOf(AnnotationCatalog.SourceRangeSetting),
+                "ignored: spec.loadBalancerSourceRanges is set and takes precedence");
+        }
+
         var result = new SortedSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < ranges.Count; i++)
         {

@@ -27,8 +27,8 @@ public sealed record TlsCertificate
 
     /// <summary>Leaf first, then intermediates, PEM.</summary>
     [JsonIgnore]
-    public required string CertificatePem { get; init; }
+    public string CertificatePem { get; init; } = string.Empty;
 
     [JsonIgnore]
-    public required SensitiveText PrivateKeyPem { get; init; }
+    public SensitiveText PrivateKeyPem { get; init; } = new(string.Empty);
 }

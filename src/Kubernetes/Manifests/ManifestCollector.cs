@@ -98,7 +98,7 @@ public sealed partial class ManifestCollector
             return;
         }
 
-        var owner = new ObjectRef(kind ?? "Manifest", kind == IngressClass.KindValue ? null : ns ?? ObjectRefs.DefaultNamespace, name ?? source);
+        var owner = new ObjectRef(kind ?? "Manifest", kind == IngressClass.KindValue ? null : ns ?? ObjectRefs.DefaultNamespace, name ?? "(unnamed)");
         if (apiVersion is null || kind is null)
         {
             Invalid(owner, source, "needs apiVersion and kind");

@@ -1,5 +1,4 @@
 using CloudIngress.Core.Diagnostics;
-using System.Net;
 using static CloudIngress.Core.Annotations.AnnotationCatalog;
 
 namespace CloudIngress.Core.Annotations;
@@ -99,7 +98,7 @@ public static partial class AnnotationParser
         if (reader.Get(LoadBalancerIpsSetting) is { } ips)
         {
             var list = SplitList(ips.Value);
-            var valid = list.Where(ip => IPAddress.TryParse(ip, out _)).ToList();
+            var valid = list.Where(ip => ValueParsers.TryParseIp(ip, out _)).ToList();
             if (valid.Count != list.Count)
             {
                 reader.Invalid(ips, "expected a comma-separated list of IP addresses");

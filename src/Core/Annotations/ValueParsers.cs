@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace CloudIngress.Core.Annotations;
 
 /// <summary>Parsers for annotation value syntaxes; each returns false rather than throwing.</summary>
-public static class ValueParsers
+public static partial class ValueParsers
 {
     public static bool TryParseBool(string value, out bool result)
     {
@@ -92,7 +92,7 @@ public static class ValueParsers
         hadHostBits = false;
         var slash = value.IndexOf('/', StringComparison.Ordinal);
         var addressText = slash < 0 ? value : value[..slash];
-        if (!IPAddress.TryParse(addressText, out var address) || addressText.Contains('%', StringComparison.Ordinal))
+        if (!TryParseIp(addressText, out var address))
         {
             return false;
         }
@@ -108,6 +108,22 @@ public static class ValueParsers
         hadHostBits = !network.BaseAddress.Equals(address);
         canonical = network.ToString();
         return true;
+    }
+
+    /// <summary>
+    /// A literal address: four dotted decimal octets or IPv6 without zone. The BCL parser also takes
+    /// legacy short forms ("10" is 0.0.0.10, "10.0.0" is 10.0.0.0) that would silently widen an allow list.
+    /// </summary>
+    public static bool TryParseIp(string value, out IPAddress address)
+    {
+        address = IPAddress.None;
+        var ipv6 = value.Contains(':', StringComparison.Ordinal);
+        if (ipv6 ? value.Contains('%', StringComparison.Ordinal) : !DottedQuad().IsMatch(value))
+        {
+            return false;
+        }
+
+        return IPAddress.TryParse(value, out address!);
     }
 
     /// <summary>ALB <c>listen-ports</c>: a JSON array of single-key objects, HTTP or HTTPS to a port.</summary>
@@ -179,6 +195,9 @@ public static class ValueParsers
         && char.IsAsciiLetterLower(value[0]) | char.IsAsciiDigit(value[0])
         && char.IsAsciiLetterLower(value[^1]) | char.IsAsciiDigit(value[^1])
         && value.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{1,3}(\.\d{1,3}){3}$")]
+    private static partial System.Text.RegularExpressions.Regex DottedQuad();
 
     private static (string Digits, string Unit) SplitUnit(string value)
     {

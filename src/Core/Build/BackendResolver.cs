@@ -141,7 +141,8 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
     private List<BackendEndpoint> ReadyEndpoints(string ns, string name, Service service, ServicePort servicePort)
     {
         var single = service.Spec?.Ports?.Count == 1;
-        var result = new HashSet<BackendEndpoint>();
+        // Slices may list the same endpoint twice; the first (slices in name order) is kept.
+        var result = new Dictionary<(string, int), BackendEndpoint>();
         foreach (var slice in index.SlicesFor(ns, name))
         {
             var ports = slice.Ports ?? [];
@@ -160,11 +161,11 @@ internal sealed class BackendResolver(SnapshotIndex index, DiagnosticBag diagnos
                     continue;
                 }
 
-                result.Add(new BackendEndpoint(address, port) { NodeName = endpoint.NodeName, Zone = endpoint.Zone });
+                result.TryAdd((address, port), new BackendEndpoint(address, port) { NodeName = endpoint.NodeName, Zone = endpoint.Zone });
             }
         }
 
-        return result.OrderBy(e => e.Address, StringComparer.Ordinal).ThenBy(e => e.Port).ToList();
+        return result.Values.OrderBy(e => e.Address, StringComparer.Ordinal).ThenBy(e => e.Port).ToList();
     }
 
     private UpstreamTls UpstreamTlsFor(string ns, PoolSettings settings, ObjectRef owner, List<Problem> problems, string caField)

@@ -32,7 +32,17 @@ public sealed record Diagnostic(
             c = string.CompareOrdinal(Code, other.Code);
         }
 
-        return c != 0 ? c : string.CompareOrdinal(Message, other.Message);
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(Message, other.Message);
+        }
+
+        if (c == 0)
+        {
+            c = Severity.CompareTo(other.Severity);
+        }
+
+        return c != 0 ? c : string.CompareOrdinal(Source, other.Source);
     }
 
     public override string ToString()

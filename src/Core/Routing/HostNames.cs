@@ -1,6 +1,5 @@
 using CloudIngress.Core.Annotations;
 using CloudIngress.Core.Model;
-using System.Net;
 
 namespace CloudIngress.Core.Routing;
 
@@ -24,7 +23,7 @@ public static class HostNames
 
         kind = host.StartsWith("*.", StringComparison.Ordinal) ? HostMatchKind.Wildcard : HostMatchKind.Exact;
         var name = kind == HostMatchKind.Wildcard ? host[2..] : host;
-        if (IPAddress.TryParse(host, out _))
+        if (ValueParsers.TryParseIp(host, out _))
         {
             error = "must be a DNS name, not an IP address";
         }

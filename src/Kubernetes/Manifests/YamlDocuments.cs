@@ -65,11 +65,6 @@ internal static partial class YamlDocuments
         {
             var name = (key as YamlScalarNode)?.Value
                 ?? throw new YamlException(key.Start, key.End, "mapping keys must be plain strings");
-            if (result.ContainsKey(name))
-            {
-                throw new YamlException(key.Start, key.End, $"key \"{name}\" appears twice in the same mapping");
-            }
-
             result[name] = Convert(value);
         }
 

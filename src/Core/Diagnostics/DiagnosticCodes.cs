@@ -42,7 +42,6 @@ public static class DiagnosticCodes
     public const string PassthroughBackendConflict = "PassthroughBackendConflict";
     public const string PassthroughTlsIgnored = "PassthroughTlsIgnored";
     public const string SslRedirectWithoutTls = "SslRedirectWithoutTls";
-    public const string RewriteIgnored = "RewriteIgnored";
     public const string CanaryWithoutPrimary = "CanaryWithoutPrimary";
     public const string CanaryConflict = "CanaryConflict";
     public const string ProtocolConflict = "ProtocolConflict";

@@ -1,5 +1,6 @@
 using CloudIngress.Core.Annotations;
 using CloudIngress.Core.Diagnostics;
+using CloudIngress.Tests;
 using System.Reflection;
 
 namespace CloudIngress.Core.Tests;
@@ -7,7 +8,7 @@ namespace CloudIngress.Core.Tests;
 /// <summary>The docs a user reads list every annotation key and every diagnostic code there is.</summary>
 public sealed class DocumentationTests
 {
-    private static readonly string Docs = Path.Combine(RepoRoot(), "docs");
+    private static readonly string Docs = RepoPaths.Of("docs");
 
     [Fact]
     public void AnnotationsDoc_ListsEveryKeyWeRead()
@@ -27,14 +28,4 @@ public sealed class DocumentationTests
         Assert.All(codes, code => Assert.Contains($"| `{code}` |", text, StringComparison.Ordinal));
     }
 
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CloudIngress.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("CloudIngress.sln not found");
-    }
 }

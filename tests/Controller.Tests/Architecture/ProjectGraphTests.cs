@@ -1,3 +1,4 @@
+using CloudIngress.Tests;
 using System.Xml.Linq;
 
 namespace CloudIngress.Controller.Tests.Architecture;
@@ -5,7 +6,7 @@ namespace CloudIngress.Controller.Tests.Architecture;
 /// <summary>The project reference graph of ARCHITECTURE.md: arrows point down, nothing points up.</summary>
 public sealed class ProjectGraphTests
 {
-    private static readonly string Root = RepoRoot();
+    private static readonly string Root = RepoPaths.Root;
 
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
@@ -72,14 +73,4 @@ public sealed class ProjectGraphTests
             .Select(e => Path.GetFileName(Path.GetDirectoryName(e.Attribute("Include")!.Value.Replace('\\', '/'))!))
             .ToList();
 
-    internal static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CloudIngress.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("CloudIngress.sln not found above the test directory");
-    }
 }

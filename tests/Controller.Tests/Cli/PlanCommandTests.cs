@@ -1,5 +1,5 @@
 using CloudIngress.Controller.Cli;
-using CloudIngress.Controller.Tests.Architecture;
+using CloudIngress.Tests;
 using System.Text.Json;
 
 namespace CloudIngress.Controller.Tests.Cli;
@@ -10,7 +10,7 @@ namespace CloudIngress.Controller.Tests.Cli;
 /// </summary>
 public sealed class PlanCommandTests : IDisposable
 {
-    private static readonly string Examples = Path.Combine(ProjectGraphTests.RepoRoot(), "examples");
+    private static readonly string Examples = RepoPaths.Of("examples");
     private readonly string _scratch = Directory.CreateTempSubdirectory("cloudingress-plan-").FullName;
 
     [Fact]

@@ -1,4 +1,5 @@
 using CloudIngress.Kubernetes.Manifests;
+using CloudIngress.Tests;
 
 namespace CloudIngress.Kubernetes.Tests.Manifests;
 
@@ -37,7 +38,7 @@ public sealed class ManifestDirectoryTests : IDisposable
     [Fact]
     public void Load_Examples_HaveNoDiagnostics()
     {
-        var examples = Path.Combine(RepoRoot(), "examples");
+        var examples = RepoPaths.Of("examples");
         var set = ManifestDirectory.Load(examples);
         Assert.Empty(set.Diagnostics);
         Assert.NotEmpty(set.Snapshot.Ingresses);
@@ -45,16 +46,6 @@ public sealed class ManifestDirectoryTests : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    internal static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CloudIngress.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("CloudIngress.sln not found above the test directory");
-    }
 
     private static string Service(string name) => $"apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\n";
 

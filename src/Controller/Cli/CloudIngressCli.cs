@@ -10,6 +10,8 @@ public static class CloudIngressCli
         var root = new RootCommand("CloudIngress: Ingresses and LoadBalancer Services onto cloud load balancers or its own proxy.")
         {
             PlanCommand.Create(output, error),
+            ServeCommand.Create(output, error),
+            DemoCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

@@ -19,4 +19,36 @@ internal static class EnvOption
 
         return option;
     }
+
+    public static Option<int> Int(string flag, string description, int fallback)
+    {
+        var variable = VariableFor(flag);
+        var option = new Option<int>(flag) { Description = $"{description} [env: {variable}]" };
+        var fromEnvironment = Environment.GetEnvironmentVariable(variable);
+        option.DefaultValueFactory = result =>
+        {
+            if (string.IsNullOrEmpty(fromEnvironment))
+            {
+                return fallback;
+            }
+
+            if (int.TryParse(fromEnvironment, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                return value;
+            }
+
+            result.AddError($"{variable}: \"{fromEnvironment}\" is not a number");
+            return fallback;
+        };
+        return option;
+    }
+
+    public static Option<bool> Bool(string flag, string description)
+    {
+        var variable = VariableFor(flag);
+        var option = new Option<bool>(flag) { Description = $"{description} [env: {variable}]" };
+        var fromEnvironment = Environment.GetEnvironmentVariable(variable);
+        option.DefaultValueFactory = _ => string.Equals(fromEnvironment, "true", StringComparison.OrdinalIgnoreCase) || fromEnvironment == "1";
+        return option;
+    }
 }

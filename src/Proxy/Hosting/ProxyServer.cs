@@ -1,0 +1,169 @@
+using CloudIngress.Core.Model;
+using CloudIngress.Proxy.Backends;
+using CloudIngress.Proxy.Forwarding;
+using CloudIngress.Proxy.Observability;
+using CloudIngress.Proxy.Routing;
+using CloudIngress.Proxy.Tls;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+
+namespace CloudIngress.Proxy.Hosting;
+
+/// <summary>
+/// The data plane: Kestrel on an HTTP port, an HTTPS port (passthrough by SNI, else TLS offload
+/// and bridge) and an admin port. <see cref="Apply"/> swaps the configuration at any time without
+/// dropping anything; <see cref="StopAsync"/> drains in-flight requests.
+/// </summary>
+public sealed class ProxyServer : IAsyncDisposable
+{
+    private readonly ProxyOptions _options;
+    private readonly ProxyState _state;
+    private readonly HealthProber _prober;
+    private readonly AccessLog? _accessLog;
+    private readonly WebApplication _proxy;
+    private readonly WebApplication _admin;
+    private volatile bool _ready;
+
+    private ProxyServer(ProxyOptions options, ILoggerFactory loggers)
+    {
+        _options = options;
+        Metrics = new ProxyMetrics();
+        _state = new ProxyState(options, Metrics, FallbackCertificate.Create());
+        _prober = new HealthProber(() => _state.Current);
+        _accessLog = options.AccessLog is null ? null : new AccessLog(options.AccessLog);
+        var handler = new ProxyRequestHandler(() => _state.Current, new HttpForwarder(Metrics, options), options, _accessLog);
+        var router = new SniRouter(() => _state.Current, options, Metrics, loggers.CreateLogger("CloudIngress.Proxy.Passthrough"));
+
+        _proxy = Build(loggers, kestrel =>
+        {
+            var address = IPAddress.Parse(options.BindAddress);
+            kestrel.Listen(address, options.HttpPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(next => async connection =>
+                {
+                    Metrics.ConnectionOpened();
+                    try
+                    {
+                        await next(connection);
+                    }
+                    finally
+                    {
+                        Metrics.ConnectionClosed();
+                    }
+                });
+            });
+            kestrel.Listen(address, options.HttpsPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(next => connection => router.OnConnectionAsync(connection, next));
+                listen.UseHttps(new TlsHandshakeCallbackOptions { OnConnection = SelectTls });
+            });
+        });
+        _proxy.Run(handler.HandleAsync);
+
+        var admin = new AdminEndpoints(() => _state.Current, Metrics, () => _ready);
+        _admin = Build(loggers, kestrel => kestrel.Listen(IPAddress.Parse(options.BindAddress), options.AdminPort));
+        _admin.Run(admin.HandleAsync);
+    }
+
+    public int HttpPort { get; private set; }
+
+    public int HttpsPort { get; private set; }
+
+    public int AdminPort { get; private set; }
+
+    internal ProxyMetrics Metrics { get; }
+
+    internal RouteTable Current => _state.Current;
+
+    public static async Task<ProxyServer> StartAsync(ProxyOptions options, ILoggerFactory loggers, CancellationToken cancellationToken = default)
+    {
+        var server = new ProxyServer(options, loggers);
+        await server._proxy.StartAsync(cancellationToken);
+        await server._admin.StartAsync(cancellationToken);
+        var proxyAddresses = Addresses(server._proxy);
+        server.HttpPort = proxyAddresses.First(a => a.Scheme == "http").Port;
+        server.HttpsPort = proxyAddresses.First(a => a.Scheme == "https").Port;
+        server.AdminPort = Addresses(server._admin)[0].Port;
+        server._prober.Start();
+        return server;
+    }
+
+    /// <summary>Swaps in a new model; the proxy reports ready from the first one on.</summary>
+    public IReadOnlyList<string> Apply(GatewayModel model)
+    {
+        var warnings = _state.Apply(model);
+        Metrics.Reloaded(success: true, DateTimeOffset.UtcNow);
+        _ready = true;
+        return warnings;
+    }
+
+    /// <summary>Counts a configuration that was refused (the previous one stays).</summary>
+    public void ReportRejectedConfiguration() => Metrics.Reloaded(success: false, DateTimeOffset.UtcNow);
+
+    /// <summary>Stops accepting, reports not ready, and waits for in-flight requests up to the shutdown timeout.</summary>
+    public async Task StopAsync()
+    {
+        _ready = false;
+        using var timeout = new CancellationTokenSource(_options.ShutdownTimeout);
+        await _proxy.StopAsync(timeout.Token);
+        await _admin.StopAsync(CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _prober.DisposeAsync();
+        await _proxy.DisposeAsync();
+        await _admin.DisposeAsync();
+        if (_accessLog is not null)
+        {
+            await _accessLog.DisposeAsync();
+        }
+
+        _state.Dispose();
+    }
+
+    private ValueTask<SslServerAuthenticationOptions> SelectTls(TlsHandshakeCallbackContext context) =>
+        ValueTask.FromResult(new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = _state.Current.Certificates.Select(context.ClientHelloInfo.ServerName),
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
+        });
+
+    private WebApplication Build(ILoggerFactory loggers, Action<KestrelServerOptions> listen)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(loggers);
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = _options.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestHeadersTotalSize = _options.MaxRequestHeadersTotalSize;
+            kestrel.Limits.MaxRequestHeaderCount = _options.MaxRequestHeaderCount;
+            kestrel.Limits.MaxRequestLineSize = _options.MaxRequestLineSize;
+            kestrel.Limits.RequestHeadersTimeout = _options.RequestHeadersTimeout;
+            kestrel.Limits.KeepAliveTimeout = _options.KeepAliveTimeout;
+            kestrel.Limits.MaxConcurrentConnections = _options.MaxConcurrentConnections;
+            kestrel.Limits.MaxConcurrentUpgradedConnections = _options.MaxConcurrentConnections;
+            kestrel.Limits.MaxRequestBodySize = _options.MaxRequestBodyBytes;
+            listen(kestrel);
+        });
+        return builder.Build();
+    }
+
+    private static List<Uri> Addresses(WebApplication app) =>
+        app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+}

@@ -1,0 +1,98 @@
+using CloudIngress.Core.Annotations;
+using CloudIngress.Proxy.Backends;
+using CloudIngress.Proxy.Observability;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+
+namespace CloudIngress.Proxy.Tls;
+
+/// <summary>
+/// Splices a client connection to a backend endpoint byte for byte, the ClientHello included;
+/// the proxy never sees plaintext. A PROXY protocol header goes first when the pool asks for it.
+/// </summary>
+internal static partial class PassthroughSplicer
+{
+    public static async Task SpliceAsync(ConnectionContext connection, BackendRuntime backend, ProxyOptions options, ProxyMetrics metrics, ILogger logger)
+    {
+        var closed = connection.ConnectionClosed;
+        EndpointState? endpoint = null;
+        Socket? socket = null;
+        for (var attempt = 0; attempt < Math.Min(3, backend.Endpoints.Length) && socket is null; attempt++)
+        {
+            endpoint = backend.Pick(Environment.TickCount64 * TimeSpan.TicksPerMillisecond, exclude: endpoint);
+            if (endpoint is null)
+            {
+                break;
+            }
+
+            socket = await ConnectAsync(endpoint, backend.Model.ConnectTimeout ?? options.ConnectTimeout, closed);
+            if (socket is null)
+            {
+                endpoint.MarkConnectFailure((Environment.TickCount64 * TimeSpan.TicksPerMillisecond) + options.PassiveHealthWindow.Ticks);
+                metrics.UpstreamError(backend.Id, "connect");
+            }
+        }
+
+        if (socket is null || endpoint is null)
+        {
+            LogUnreachable(logger, backend.Id);
+            return;
+        }
+
+        endpoint.RequestStarted();
+        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        try
+        {
+            if (backend.Model.ProxyProtocol != ProxyProtocolVersion.None)
+            {
+                await stream.WriteAsync(ProxyProtocolHeader.Create(backend.Model.ProxyProtocol, connection.RemoteEndPoint, connection.LocalEndPoint), closed);
+            }
+
+            var upstream = PumpToBackendAsync(connection.Transport.Input, stream, socket, closed);
+            var downstream = PumpToClientAsync(stream, connection.Transport.Output, closed);
+            await Task.WhenAll(upstream, downstream);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ConnectionResetException)
+        {
+            // A reset on either side ends the splice; there is no one to tell.
+        }
+        finally
+        {
+            endpoint.RequestEnded();
+        }
+    }
+
+    private static async Task PumpToBackendAsync(PipeReader client, NetworkStream backend, Socket socket, CancellationToken closed)
+    {
+        await client.CopyToAsync(backend, closed);
+        socket.Shutdown(SocketShutdown.Send); // the client finished sending: pass the half-close on
+    }
+
+    private static async Task PumpToClientAsync(NetworkStream backend, PipeWriter client, CancellationToken closed)
+    {
+        await backend.CopyToAsync(client, closed);
+        await client.CompleteAsync();
+    }
+
+    private static async Task<Socket?> ConnectAsync(EndpointState endpoint, TimeSpan timeout, CancellationToken closed)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(closed);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(endpoint.EndPoint, cts.Token);
+            return socket;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "passthrough connection dropped: no endpoint of {Backend} accepted it")]
+    private static partial void LogUnreachable(ILogger logger, string backend);
+}

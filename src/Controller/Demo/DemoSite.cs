@@ -1,4 +1,5 @@
 using CloudIngress.Proxy.Policies;
+using CloudIngress.Proxy.Tls;
 using System.Text;
 
 namespace CloudIngress.Controller.Demo;
@@ -35,8 +36,8 @@ internal sealed class DemoSite : IDisposable
             resource.CopyTo(file);
         }
 
-        var certificates = DemoCertificates.Create();
-        File.WriteAllText(Path.Combine(directory, "ca.crt"), DemoCertificates.CertificatePem(certificates.Ca));
+        var certificates = new DemoCertificates();
+        File.WriteAllText(Path.Combine(directory, "ca.crt"), CertificateFactory.CertificatePem(certificates.Ca));
         File.WriteAllText(Path.Combine(directory, "90-generated-secrets.yaml"), SecretsYaml(certificates));
         return new DemoSite(directory, certificates);
     }
@@ -65,15 +66,15 @@ internal sealed class DemoSite : IDisposable
             metadata: {"{"}name: demo-tls, namespace: demo{"}"}
             type: kubernetes.io/tls
             data:
-              tls.crt: {B64(DemoCertificates.CertificatePem(certificates.Site))}
-              tls.key: {B64(DemoCertificates.PrivateKeyPem(certificates.Site))}
+              tls.crt: {B64(CertificateFactory.CertificatePem(certificates.Site))}
+              tls.key: {B64(CertificateFactory.PrivateKeyPem(certificates.Site))}
             ---
             apiVersion: v1
             kind: Secret
             metadata: {"{"}name: demo-ca, namespace: demo{"}"}
             type: Opaque
             data:
-              ca.crt: {B64(DemoCertificates.CertificatePem(certificates.Ca))}
+              ca.crt: {B64(CertificateFactory.CertificatePem(certificates.Ca))}
             ---
             apiVersion: v1
             kind: Secret

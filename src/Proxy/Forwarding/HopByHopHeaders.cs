@@ -16,7 +16,11 @@ internal static class HopByHopHeaders
 
     public static bool IsHopByHop(string name) => Names.Contains(name);
 
-    /// <summary>Extra hop-by-hop names a sender listed in its <c>Connection</c> header, or null.</summary>
+    /// <summary>
+    /// Extra hop-by-hop names a sender listed in its <c>Connection</c> header, or null. Kestrel
+    /// reduces a request's Connection header to "close" when that token is present, so names
+    /// listed next to "close" are not visible here.
+    /// </summary>
     public static HashSet<string>? Listed(StringValues connection)
     {
         HashSet<string>? listed = null;

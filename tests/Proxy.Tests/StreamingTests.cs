@@ -1,0 +1,166 @@
+using CloudIngress.Proxy.Tests.Infrastructure;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CloudIngress.Proxy.Tests;
+
+/// <summary>Bodies stream both ways without buffering; HTTP/2 to gRPC backends with trailers; WebSockets tunnel.</summary>
+public sealed class StreamingTests : IAsyncLifetime
+{
+    private const long Large = 100L * 1024 * 1024;
+    private TestBackend _web = null!;
+    private TestBackend _grpc = null!;
+    private ProxyHarness _proxy = null!;
+
+    public async Task InitializeAsync()
+    {
+        _web = await TestBackend.StartAsync("web");
+        _grpc = await TestBackend.StartAsync("grpc", protocols: HttpProtocols.Http2);
+        _proxy = await ProxyHarness.StartAsync();
+        _proxy.Apply(
+            Manifests.Service("web", _web.Port)
+            + Manifests.Service("grpc", _grpc.Port)
+            + TestPki.TlsSecret("wild-tls", TestPki.Wildcard)
+            + Manifests.Ingress("web", "stream.example.com", "web", tls: "tls: [{hosts: ['*.example.com'], secretName: wild-tls}]")
+            + Manifests.Ingress("grpc", "grpc.example.com", "grpc", annotations: "cloudingress.io/backend-protocol: GRPC",
+                tls: "tls: [{hosts: ['*.example.com'], secretName: wild-tls}]"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _proxy.DisposeAsync();
+        await _web.DisposeAsync();
+        await _grpc.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Download_100MB_ArrivesWhole()
+    {
+        using var client = _proxy.Client();
+        using var response = await client.GetAsync($"http://stream.example.com/bytes/{Large}", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(Large, response.Content.Headers.ContentLength);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[128 * 1024];
+        long total = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer)) > 0)
+        {
+            for (var i = 0; i < read; i++)
+            {
+                Assert.Equal((byte)((total + i) % (64 * 1024)), buffer[i]);
+            }
+
+            total += read;
+        }
+
+        Assert.Equal(Large, total);
+    }
+
+    [Fact]
+    public async Task Upload_100MB_StreamedWithoutLength_ArrivesWhole()
+    {
+        using var client = _proxy.Client();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var pipe = new Pipe();
+        var producer = Task.Run(async () =>
+        {
+            var chunk = RandomNumberGenerator.GetBytes(256 * 1024);
+            for (long sent = 0; sent < Large; sent += chunk.Length)
+            {
+                sha.AppendData(chunk);
+                await pipe.Writer.WriteAsync(chunk);
+            }
+
+            await pipe.Writer.CompleteAsync();
+        });
+        var content = new StreamContent(pipe.Reader.AsStream()); // no Content-Length: chunked all the way
+        using var response = await client.PostAsync("https://stream.example.com/upload", content);
+        await producer;
+        Assert.Equal($"{Large} {Convert.ToHexString(sha.GetHashAndReset())}", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Grpc_BidirectionalStreamOverHttp2_WithTrailers()
+    {
+        using var client = _proxy.Client(version: HttpVersion.Version20);
+        var requestPipe = new Pipe();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "https://grpc.example.com/grpc")
+        {
+            Content = new FlushingContent(requestPipe.Reader.AsStream()),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("TE", "trailers");
+        var sending = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        // Each message must come back before the next is sent: the stream is duplex end to end.
+        var step = TimeSpan.FromSeconds(10);
+        await WriteFrame(requestPipe.Writer, "first");
+        using var response = await sending.WaitAsync(step);
+        Assert.Equal("application/grpc", response.Content.Headers.ContentType!.MediaType);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        Assert.Equal("first", await ReadFrame(body).WaitAsync(step));
+        await WriteFrame(requestPipe.Writer, "second");
+        Assert.Equal("second", await ReadFrame(body).WaitAsync(step));
+        await requestPipe.Writer.CompleteAsync();
+        Assert.Equal(0, await body.ReadAsync(new byte[1]).AsTask().WaitAsync(step));
+
+        Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
+        Assert.Equal("echoed 2", response.TrailingHeaders.GetValues("grpc-message").Single());
+        Assert.Equal("HTTP/2", _grpc.Seen.Last().Protocol);
+    }
+
+    [Theory]
+    [InlineData("ws")]
+    [InlineData("wss")]
+    public async Task WebSocket_IsTunnelledBothWays(string scheme)
+    {
+        using var socket = new ClientWebSocket();
+        var port = scheme == "ws" ? _proxy.Server.HttpPort : _proxy.Server.HttpsPort;
+        socket.Options.SetRequestHeader("Host", "stream.example.com");
+        socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
+        await socket.ConnectAsync(new Uri($"{scheme}://127.0.0.1:{port}/ws"), CancellationToken.None);
+        foreach (var message in new[] { "hello", "world", new string('x', 50_000) })
+        {
+            await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
+            var buffer = new byte[100_000];
+            var received = 0;
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, received, buffer.Length - received), CancellationToken.None);
+                received += result.Count;
+            }
+            while (!result.EndOfMessage);
+
+            Assert.Equal(message, Encoding.UTF8.GetString(buffer, 0, received));
+        }
+
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+        Assert.Equal(WebSocketState.Closed, socket.State);
+    }
+
+    private static async Task WriteFrame(PipeWriter writer, string message)
+    {
+        var payload = Encoding.UTF8.GetBytes(message);
+        var frame = new byte[5 + payload.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
+        payload.CopyTo(frame, 5);
+        await writer.WriteAsync(frame);
+    }
+
+    private static async Task<string> ReadFrame(Stream body)
+    {
+        var header = new byte[5];
+        await body.ReadExactlyAsync(header);
+        var payload = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1))];
+        await body.ReadExactlyAsync(payload);
+        return Encoding.UTF8.GetString(payload);
+    }
+}

@@ -30,7 +30,7 @@ public sealed class ProxyHarness : IAsyncDisposable
     public static async Task<ProxyHarness> StartAsync(ProxyOptions? options = null)
     {
         var log = new StringWriter();
-        options = (options ?? new ProxyOptions()) with { HttpPort = 0, HttpsPort = 0, AdminPort = 0, BindAddress = "127.0.0.1", AccessLog = TextWriter.Synchronized(log) };
+        options = (options ?? new ProxyOptions()) with { HttpPort = 0, HttpsPort = 0, AdminPort = 0, AccessLog = TextWriter.Synchronized(log) };
         var server = await ProxyServer.StartAsync(options, NullLoggerFactory.Instance);
         return new ProxyHarness(server, log);
     }

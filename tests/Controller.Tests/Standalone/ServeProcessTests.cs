@@ -123,7 +123,7 @@ public sealed partial class ServeProcessTests(ITestOutputHelper output) : IAsync
 
     private static async Task Upload(HttpClient client, long size)
     {
-        using var response = await client.PostAsync("/upload", new StreamContent(new ZeroStream(size)));
+        using var response = await client.PostAsync("/upload", new ZeroContent(size));
         Assert.Equal(size.ToString(CultureInfo.InvariantCulture), await response.Content.ReadAsStringAsync());
     }
 
@@ -177,36 +177,21 @@ public sealed partial class ServeProcessTests(ITestOutputHelper output) : IAsync
     private static partial Regex Listening();
 
     /// <summary>A body of zeros produced on the fly, so the test itself does not hold 100 MB either.</summary>
-    private sealed class ZeroStream(long length) : Stream
+    private sealed class ZeroContent(long length) : HttpContent
     {
-        private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => length;
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
-            var n = (int)Math.Min(count, length - _position);
-            Array.Clear(buffer, offset, n);
-            _position += n;
-            return n;
+            var zeros = new byte[64 * 1024];
+            for (long sent = 0; sent < length; sent += zeros.Length)
+            {
+                await stream.WriteAsync(zeros.AsMemory(0, (int)Math.Min(zeros.Length, length - sent)));
+            }
         }
 
-        public override void Flush()
+        protected override bool TryComputeLength(out long computed)
         {
+            computed = length;
+            return true;
         }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -150,7 +150,7 @@ dotnet publish "$ROOT/src/Controller" -c Release -o "$WORK/bin" >/dev/null
 CI_BIN="$WORK/bin/cloudingress.dll"
 
 start_ours() { # dir http https admin
-  DOTNET_TieredPGO=1 taskset -c 0 dotnet "$CI_BIN" serve --manifests "$1" --http-port "$2" --https-port "$3" --admin-port "$4" \
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$CI_BIN" serve --manifests "$1" --http-port "$2" --https-port "$3" --admin-port "$4" \
     --access-log off >"$WORK/ours-$2.log" 2>&1 &
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$4/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
   echo "CloudIngress did not start"; cat "$WORK/ours-$2.log"; exit 1
@@ -188,13 +188,13 @@ measure haproxy passthrough https://localhost:28444/
 kill $HAPROXY; wait $HAPROXY 2>/dev/null || true
 
 echo "== cloudingress"
-start_ours "$WORK/offload" 38080 38443 38254
-measure cloudingress http-keepalive http://localhost:38080/
-measure cloudingress tls-keepalive https://localhost:38443/
-measure cloudingress tls-new-connection https://localhost:38443/ "${CLOSE[@]}"
+start_ours "$WORK/offload" 17080 17443 17254
+measure cloudingress http-keepalive http://localhost:17080/
+measure cloudingress tls-keepalive https://localhost:17443/
+measure cloudingress tls-new-connection https://localhost:17443/ "${CLOSE[@]}"
 kill %start_ours 2>/dev/null || pkill -f "serve --manifests $WORK/offload" || true; sleep 1
-start_ours "$WORK/pass" 48080 48443 48254
-measure cloudingress passthrough https://localhost:48443/
+start_ours "$WORK/pass" 17081 17444 17255
+measure cloudingress passthrough https://localhost:17444/
 pkill -f "serve --manifests $WORK/pass" || true
 
 echo

@@ -45,8 +45,8 @@ internal sealed class HttpForwarder(ProxyMetrics metrics, ProxyOptions options)
     private async Task<ForwardOutcome?> TryForwardAsync(HttpContext context, BackendRuntime backend, EndpointState endpoint,
         ForwardingContext forwarding, bool canRetry)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(forwarding.Timeout);
+        using var lease = TimeoutSources.Rent(forwarding.Timeout, context.RequestAborted);
+        var timeout = lease.Source;
         var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature ? feature : null;
         using var request = UpstreamRequest.Create(context, backend.Transport, endpoint, forwarding, upgrade is not null, RawUri);
         endpoint.RequestStarted();
@@ -108,7 +108,6 @@ internal sealed class HttpForwarder(ProxyMetrics metrics, ProxyOptions options)
         }
 
         var upstreamBody = await response.Content.ReadAsStreamAsync(timeout.Token);
-        await context.Response.StartAsync(timeout.Token);
         var sent = await StreamCopy.CopyAsync(upstreamBody, context.Response.Body, timeout, idleTimeout, timeout.Token);
         ResponseHeaders.CopyTrailers(response, context.Response);
         return (sent, 0);

@@ -4,7 +4,8 @@ namespace CloudIngress.Proxy.Forwarding;
 
 /// <summary>
 /// Streams bodies with one pooled buffer: nothing is ever buffered whole, memory stays flat
-/// however large the body. Each write is flushed so streaming protocols (gRPC, SSE) flow.
+/// however large the body. Writes are flushed only when the next read would wait, so a small
+/// response leaves in one write while streams (gRPC, SSE) still flow chunk by chunk.
 /// </summary>
 internal static class StreamCopy
 {
@@ -15,20 +16,33 @@ internal static class StreamCopy
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long total = 0;
+        var unflushed = false;
         try
         {
             while (true)
             {
                 idle?.CancelAfter(idleTimeout);
-                var read = await source.ReadAsync(buffer.AsMemory(), cancellationToken);
+                var pending = source.ReadAsync(buffer.AsMemory(), cancellationToken);
+                if (!pending.IsCompleted && unflushed)
+                {
+                    await target.FlushAsync(cancellationToken);
+                    unflushed = false;
+                }
+
+                var read = await pending;
                 if (read == 0)
                 {
+                    if (unflushed)
+                    {
+                        await target.FlushAsync(cancellationToken);
+                    }
+
                     return total;
                 }
 
                 total += read;
                 await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                await target.FlushAsync(cancellationToken);
+                unflushed = true;
             }
         }
         finally

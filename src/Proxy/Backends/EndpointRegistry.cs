@@ -15,7 +15,10 @@ internal sealed class EndpointRegistry
         var set = keep.ToHashSet();
         foreach (var key in _states.Keys.Where(k => !set.Contains(k)))
         {
-            _states.TryRemove(key, out _);
+            if (_states.TryRemove(key, out var gone))
+            {
+                gone.Dispose();
+            }
         }
     }
 }

@@ -7,8 +7,9 @@ namespace CloudIngress.Proxy.Backends;
 /// failures take it out for a while) and active health (probe results). Shared between route
 /// tables so that a config swap does not forget what we learnt about an endpoint.
 /// </summary>
-internal sealed class EndpointState(string address, int port)
+internal sealed class EndpointState(string address, int port) : IDisposable
 {
+    private Forwarding.Http1.Http1ConnectionPool? _connections;
     private int _active;
     private long _outUntilTicks;
     private int _probeFailures;
@@ -32,6 +33,27 @@ internal sealed class EndpointState(string address, int port)
         IPAddress.TryParse(address, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
             ? $"[{address}]:{port}"
             : $"{address}:{port}";
+
+    /// <summary>Kept-alive HTTP/1.1 connections to this endpoint, made on first use.</summary>
+    public Forwarding.Http1.Http1ConnectionPool Connections(TimeSpan connectTimeout)
+    {
+        if (_connections is { } existing)
+        {
+            return existing;
+        }
+
+        var created = new Forwarding.Http1.Http1ConnectionPool(EndPoint, Authority, connectTimeout);
+        var winner = Interlocked.CompareExchange(ref _connections, created, null);
+        if (winner is not null)
+        {
+            created.Dispose();
+            return winner;
+        }
+
+        return created;
+    }
+
+    public void Dispose() => _connections?.Dispose();
 
     public int ActiveRequests => Volatile.Read(ref _active);
 

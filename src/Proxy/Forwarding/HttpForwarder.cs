@@ -48,11 +48,19 @@ internal sealed class HttpForwarder(ProxyMetrics metrics, ProxyOptions options)
         using var lease = TimeoutSources.Rent(forwarding.Timeout, context.RequestAborted);
         var timeout = lease.Source;
         var upgrade = context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } feature ? feature : null;
-        using var request = UpstreamRequest.Create(context, backend.Transport, endpoint, forwarding, upgrade is not null, RawUri);
         endpoint.RequestStarted();
+        HttpRequestMessage? request = null;
         HttpResponseMessage? response = null;
         try
         {
+            if (backend.Transport.Http1 && upgrade is null)
+            {
+                var pool = endpoint.Connections(backend.Transport.Key.ConnectTimeout);
+                var (leanSent, leanReceived) = await Http1.Http1Exchange.ExchangeAsync(context, pool, forwarding, timeout);
+                return new ForwardOutcome(context.Response.StatusCode, endpoint.Authority, leanSent, leanReceived);
+            }
+
+            request = UpstreamRequest.Create(context, backend.Transport, endpoint, forwarding, upgrade is not null, RawUri);
             response = await backend.Transport.Invoker.SendAsync(request, timeout.Token);
             var (sent, received) = await RelayResponseAsync(context, response, upgrade, timeout, forwarding.Timeout);
             var bodySent = (request.Content as RequestBodyContent)?.BytesSent ?? 0;
@@ -78,12 +86,17 @@ internal sealed class HttpForwarder(ProxyMetrics metrics, ProxyOptions options)
         {
             return await Fail(context, endpoint, bad.StatusCode, bad.StatusCode == 413 ? "request body too large" : "bad request");
         }
+        catch (Http1.UpstreamProtocolException e)
+        {
+            metrics.UpstreamError(backend.Id, "protocol");
+            return await Fail(context, endpoint, StatusCodes.Status502BadGateway, "the backend's answer was not valid HTTP: " + e.Message);
+        }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             metrics.UpstreamError(backend.Id, "timeout");
             return await Fail(context, endpoint, StatusCodes.Status504GatewayTimeout, "the backend did not answer in time");
         }
-        catch (Exception e) when (e is HttpRequestException or IOException or AuthenticationException or OperationCanceledException)
+        catch (Exception e) when (e is HttpRequestException or IOException or System.Net.Sockets.SocketException or AuthenticationException or OperationCanceledException)
         {
             var tls = FindInner<AuthenticationException>(e) is not null;
             metrics.UpstreamError(backend.Id, tls ? "tls" : "reset");
@@ -94,6 +107,7 @@ internal sealed class HttpForwarder(ProxyMetrics metrics, ProxyOptions options)
         {
             endpoint.RequestEnded();
             response?.Dispose();
+            request?.Dispose();
         }
     }
 

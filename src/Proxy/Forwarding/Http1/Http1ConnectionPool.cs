@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+
+namespace CloudIngress.Proxy.Forwarding.Http1;
+
+/// <summary>Kept-alive connections to one endpoint, newest first; stale ones are dropped on the way out.</summary>
+internal sealed class Http1ConnectionPool(System.Net.EndPoint endpoint, string authority, TimeSpan connectTimeout) : IDisposable
+{
+    private const int MaxIdle = 1024;
+    private static readonly long MaxIdleMilliseconds = 50_000; // below the usual 60 s keep-alive of backends
+
+    private readonly ConcurrentStack<Http1Connection> _idle = new();
+
+    public async ValueTask<Http1Connection> RentAsync(CancellationToken cancellationToken)
+    {
+        var now = Environment.TickCount64;
+        while (_idle.TryPop(out var pooled))
+        {
+            if (now - pooled.IdleSince < MaxIdleMilliseconds && pooled.LooksAlive)
+            {
+                return pooled;
+            }
+
+            pooled.Dispose();
+        }
+
+        return await ConnectAsync(cancellationToken);
+    }
+
+    public async ValueTask<Http1Connection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(connectTimeout);
+        try
+        {
+            await socket.ConnectAsync(endpoint, timeout.Token);
+            return new Http1Connection(socket);
+        }
+        catch (Exception e) when (e is SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            socket.Dispose();
+            throw new UpstreamConnectException(authority, e is OperationCanceledException, e);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public void Return(Http1Connection connection)
+    {
+        if (!connection.IsDrained || _idle.Count >= MaxIdle)
+        {
+            connection.Dispose();
+            return;
+        }
+
+        connection.Reused = true;
+        connection.IdleSince = Environment.TickCount64;
+        _idle.Push(connection);
+    }
+
+    public void Dispose()
+    {
+        while (_idle.TryPop(out var connection))
+        {
+            connection.Dispose();
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Http;
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace CloudIngress.Proxy.Forwarding.Http1;
+
+/// <summary>
+/// Writes the request head for a backend: request line with the client's raw target, the
+/// client's headers minus hop-by-hop ones, the forwarding headers, and the body framing.
+/// </summary>
+internal static class Http1RequestWriter
+{
+    public static void Write(IBufferWriter<byte> output, HttpContext context, ForwardingContext forwarding, bool hasBody)
+    {
+        var request = context.Request;
+        Append(output, request.Method);
+        Append(output, " ");
+        Append(output, forwarding.PathAndQuery);
+        Append(output, " HTTP/1.1\r\nHost: ");
+        Append(output, request.Host.Value ?? string.Empty);
+        Append(output, "\r\n");
+
+        var listed = HopByHopHeaders.Listed(request.Headers.Connection);
+        foreach (var (name, values) in request.Headers)
+        {
+            if (name[0] == ':' || HopByHopHeaders.IsHopByHop(name) || (listed?.Contains(name) ?? false)
+                || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            foreach (var value in values)
+            {
+                Header(output, name, value ?? string.Empty);
+            }
+        }
+
+        var client = context.Connection.RemoteIpAddress;
+        if (client?.IsIPv4MappedToIPv6 == true)
+        {
+            client = client.MapToIPv4();
+        }
+
+        if (client is not null)
+        {
+            Header(output, "X-Forwarded-For", client.ToString());
+        }
+
+        Header(output, "X-Forwarded-Proto", forwarding.Scheme);
+        Header(output, "X-Forwarded-Host", request.Host.Value ?? string.Empty);
+        Header(output, "X-Forwarded-Port", forwarding.ListenerPort.ToString(CultureInfo.InvariantCulture));
+        if (forwarding.AddForwardedHeader)
+        {
+            var forFor = client?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"\"[{client}]\"" : client?.ToString() ?? "unknown";
+            Header(output, "Forwarded", $"for={forFor};proto={forwarding.Scheme};host=\"{request.Host.Value}\"");
+        }
+
+        if (hasBody)
+        {
+            if (request.ContentLength is { } length)
+            {
+                Header(output, "Content-Length", length.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                Header(output, "Transfer-Encoding", "chunked");
+            }
+        }
+
+        Append(output, "\r\n");
+    }
+
+    private static void Header(IBufferWriter<byte> output, string name, string value)
+    {
+        Append(output, name);
+        Append(output, ": ");
+        Append(output, value);
+        Append(output, "\r\n");
+    }
+
+    /// <summary>Kestrel decoded the client's bytes as Latin-1; encoding them back gives the same bytes.</summary>
+    private static void Append(IBufferWriter<byte> output, string text)
+    {
+        var span = output.GetSpan(text.Length);
+        var written = Encoding.Latin1.GetBytes(text, span);
+        output.Advance(written);
+    }
+}

@@ -86,6 +86,11 @@ internal sealed class HttpForwarder(ProxyMetrics metrics, ProxyOptions options)
         {
             return await Fail(context, endpoint, bad.StatusCode, bad.StatusCode == 413 ? "request body too large" : "bad request");
         }
+        catch (Http1.UpstreamBodyException)
+        {
+            metrics.UpstreamError(backend.Id, "body");
+            return new ForwardOutcome(StatusCodes.Status502BadGateway, endpoint.Authority, 0, 0);
+        }
         catch (Http1.UpstreamProtocolException e)
         {
             metrics.UpstreamError(backend.Id, "protocol");

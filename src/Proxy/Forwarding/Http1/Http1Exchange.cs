@@ -33,29 +33,25 @@ internal static class Http1Exchange
             var head = await ReadHeadAsync(connection, token);
             context.Response.StatusCode = head.Status;
             CopyHeaders(head, context.Response);
-            long sent = 0;
-            var writer = context.Response.BodyWriter;
             if (!head.HasBody(context.Request.Method))
             {
                 keep = head.KeepAlive;
-            }
-            else if (head.Chunked)
-            {
-                sent = await CopyChunkedAsync(connection, context, timeout, forwarding.Timeout);
-                keep = head.KeepAlive;
-            }
-            else if (head.ContentLength is { } length)
-            {
-                context.Response.ContentLength = length;
-                sent = await CopyFixedAsync(connection, writer, length, timeout, forwarding.Timeout);
-                keep = head.KeepAlive;
-            }
-            else
-            {
-                sent = await CopyUntilCloseAsync(connection, writer, timeout, forwarding.Timeout);
+                return (0, received);
             }
 
-            return (sent, received);
+            try
+            {
+                var sent = await CopyBodyAsync(connection, context, head, timeout, forwarding.Timeout);
+                keep = head.KeepAlive && (head.Chunked || head.ContentLength is not null);
+                return (sent, received);
+            }
+            catch (Exception e) when (e is IOException or SocketException or OperationCanceledException
+                && !context.RequestAborted.IsCancellationRequested && BodyStarted(context))
+            {
+                // Body bytes already went into the response: no status can be trusted any more.
+                context.Abort();
+                throw new UpstreamBodyException(e);
+            }
         }
         finally
         {
@@ -68,6 +64,29 @@ internal static class Http1Exchange
                 connection.Dispose();
             }
         }
+    }
+
+    private static bool BodyStarted(HttpContext context)
+    {
+        var writer = context.Response.BodyWriter;
+        return context.Response.HasStarted || !writer.CanGetUnflushedBytes || writer.UnflushedBytes > 0;
+    }
+
+    private static Task<long> CopyBodyAsync(Http1Connection connection, HttpContext context, Http1ResponseHead head,
+        CancellationTokenSource timeout, TimeSpan idle)
+    {
+        if (head.Chunked)
+        {
+            return CopyChunkedAsync(connection, context, timeout, idle);
+        }
+
+        if (head.ContentLength is { } length)
+        {
+            context.Response.ContentLength = length;
+            return CopyFixedAsync(connection, context.Response.BodyWriter, length, timeout, idle);
+        }
+
+        return CopyUntilCloseAsync(connection, context.Response.BodyWriter, timeout, idle);
     }
 
     private static async Task<Http1ResponseHead> ReadHeadAsync(Http1Connection connection, CancellationToken token)
@@ -296,7 +315,7 @@ internal static class Http1Exchange
 
     private static async ValueTask Flush(PipeWriter writer, CancellationToken token)
     {
-        if (writer.UnflushedBytes > 0)
+        if (!writer.CanGetUnflushedBytes || writer.UnflushedBytes > 0)
         {
             var result = await writer.FlushAsync(token);
             if (result.IsCanceled || result.IsCompleted)

@@ -38,7 +38,14 @@ public static class CertificateFactory
             return request.CreateSelfSigned(notBefore, DateTimeOffset.UtcNow.Add(lifetime));
         }
 
-        using var issued = request.Create(issuer, notBefore, DateTimeOffset.UtcNow.Add(lifetime), RandomNumberGenerator.GetBytes(12));
+        // A certificate cannot outlive its issuer.
+        var notAfter = DateTimeOffset.UtcNow.Add(lifetime);
+        if (notAfter > issuer.NotAfter)
+        {
+            notAfter = issuer.NotAfter;
+        }
+
+        using var issued = request.Create(issuer, notBefore, notAfter, RandomNumberGenerator.GetBytes(12));
         return issued.CopyWithPrivateKey(key);
     }
 

@@ -81,11 +81,11 @@ public sealed class ProxyHarness : IAsyncDisposable
             },
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                RemoteCertificateValidationCallback = (_, certificate, sent, errors) =>
                 {
                     var presented = X509CertificateLoader.LoadCertificate(certificate!.GetRawCertData());
                     seen?.Invoke(presented);
-                    return anyCertificate || ChainsTo(presented, trust, errors);
+                    return anyCertificate || ChainsTo(presented, sent, trust, errors);
                 },
             },
         };
@@ -107,7 +107,8 @@ public sealed class ProxyHarness : IAsyncDisposable
         await Server.DisposeAsync();
     }
 
-    private static bool ChainsTo(X509Certificate2 certificate, X509Certificate2 ca, SslPolicyErrors errors)
+    /// <summary>Like a real client: the intermediates the server sent help build the chain to the trusted root.</summary>
+    private static bool ChainsTo(X509Certificate2 certificate, X509Chain? sent, X509Certificate2 ca, SslPolicyErrors errors)
     {
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
         {
@@ -118,6 +119,11 @@ public sealed class ProxyHarness : IAsyncDisposable
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(ca);
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        if (sent is not null)
+        {
+            chain.ChainPolicy.ExtraStore.AddRange(sent.ChainPolicy.ExtraStore);
+        }
+
         return chain.Build(certificate);
     }
 }

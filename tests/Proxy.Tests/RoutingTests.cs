@@ -121,6 +121,17 @@ public sealed class RoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Head_KeepsTheAnnouncedLengthWithoutABody()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, "http://shop.example.com/bytes/1000");
+        using var response = await _client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1000, response.Content.Headers.ContentLength);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("http://shop.example.com/")).StatusCode); // the connection stayed usable
+    }
+
+    [Fact]
     public async Task Post_BodyAndMethodArrive()
     {
         using var response = await _client.PostAsync("http://shop.example.com/upload", new StringContent("hello world"));

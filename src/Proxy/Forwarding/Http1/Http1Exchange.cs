@@ -35,6 +35,12 @@ internal static class Http1Exchange
             CopyHeaders(head, context.Response);
             if (!head.HasBody(context.Request.Method))
             {
+                // HEAD answers carry the length the GET body would have.
+                if (head.ContentLength is { } announced && HttpMethods.IsHead(context.Request.Method))
+                {
+                    context.Response.ContentLength = announced;
+                }
+
                 keep = head.KeepAlive;
                 return (0, received);
             }

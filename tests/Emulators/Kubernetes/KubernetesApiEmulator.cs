@@ -1,0 +1,229 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CloudIngress.Emulators.Kubernetes;
+
+/// <summary>
+/// A Kubernetes API server on 127.0.0.1 for tests, speaking the real REST and watch protocol over
+/// HTTP: list (selectors, limit/continue), get, create, update, merge patch, delete, the status
+/// subresource, and watch streams of ADDED/MODIFIED/DELETED/BOOKMARK. Faults can be injected:
+/// failing requests (500, 429 with Retry-After), delays, and dropped watches.
+/// </summary>
+public sealed class KubernetesApiEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private KubernetesApiEmulator(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public ApiStore Store { get; } = new();
+
+    public FaultInjector Faults { get; } = new();
+
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>How often watches that asked for bookmarks get one.</summary>
+    public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public static async Task<KubernetesApiEmulator> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var emulator = new KubernetesApiEmulator(app);
+        foreach (var ns in new[] { "default", "kube-system", "kube-public" })
+        {
+            emulator.Store.EnsureNamespace(ns);
+        }
+
+        app.Run(emulator.HandleAsync);
+        await app.StartAsync();
+        emulator.Url = new Uri(app.Urls.First());
+        return emulator;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Store.DropWatches();
+        await _app.DisposeAsync();
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        try
+        {
+            await Faults.ApplyAsync(context);
+            if (context.Response.HasStarted)
+            {
+                return;
+            }
+
+            var route = ApiRoute.Parse(context.Request.Path.Value ?? "/") ?? throw new ApiError(404, "NotFound", "the server could not find the requested resource");
+            await DispatchAsync(context, route);
+        }
+        catch (ApiError e)
+        {
+            await WriteJson(context, e.Code, e.ToStatus());
+        }
+        catch (JsonException)
+        {
+            await WriteJson(context, 400, ApiError.BadRequest("the request body is not valid JSON").ToStatus());
+        }
+        catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+        {
+            await WriteJson(context, 500, new ApiError(500, "InternalError", e.GetType().Name + ": " + e.Message).ToStatus());
+        }
+    }
+
+    private async Task DispatchAsync(HttpContext context, ApiRoute route)
+    {
+        var request = context.Request;
+        var query = request.Query;
+        switch (request.Method)
+        {
+            case "GET" when route.Name is null && query["watch"] is ["true" or "1"]:
+                await WatchAsync(context, route);
+                return;
+            case "GET" when route.Name is null:
+                await WriteJson(context, 200, ListResponse(route, query["labelSelector"], query["fieldSelector"], query["limit"], query["continue"]));
+                return;
+            case "GET":
+                await WriteJson(context, 200, Store.Get(route.Resource, route.Namespace, route.Name));
+                return;
+            case "POST" when route.Name is null:
+                await WriteJson(context, 201, Store.Create(route.Resource, route.Namespace, await Body(request)));
+                return;
+            case "PUT" when route.Name is not null:
+                await WriteJson(context, 200, Store.Update(route.Resource, route.Namespace, route.Name, await Body(request), route.Status));
+                return;
+            case "PATCH" when route.Name is not null:
+                await WriteJson(context, 200, Store.Patch(route.Resource, route.Namespace, route.Name, await Body(request), route.Status));
+                return;
+            case "DELETE" when route.Name is not null:
+                await WriteJson(context, 200, Store.Delete(route.Resource, route.Namespace, route.Name));
+                return;
+            default:
+                throw new ApiError(405, "MethodNotAllowed", $"{request.Method} is not supported here");
+        }
+    }
+
+    private JsonObject ListResponse(ApiRoute route, string? labels, string? fields, string? limitText, string? continueToken)
+    {
+        var (items, version) = Store.List(route.Resource, route.Resource.Namespaced && route.Namespace.Length > 0 ? route.Namespace : null, Selectors.Parse(labels, fields));
+        var skip = 0;
+        if (!string.IsNullOrEmpty(continueToken))
+        {
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(continueToken)).Split(':');
+            skip = int.Parse(parts[0], CultureInfo.InvariantCulture);
+        }
+
+        var limit = int.TryParse(limitText, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : int.MaxValue;
+        var page = items.Skip(skip).Take(limit).ToList();
+        var metadata = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) };
+        if (skip + page.Count < items.Count)
+        {
+            metadata["continue"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{skip + page.Count}:{version}"));
+            metadata["remainingItemCount"] = items.Count - skip - page.Count;
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = route.Resource.Kind + "List",
+            ["apiVersion"] = route.Resource.ApiVersion,
+            ["metadata"] = metadata,
+            ["items"] = new JsonArray(page.Cast<JsonNode>().ToArray()),
+        };
+    }
+
+    private async Task WatchAsync(HttpContext context, ApiRoute route)
+    {
+        var query = context.Request.Query;
+        long? from = long.TryParse(query["resourceVersion"], CultureInfo.InvariantCulture, out var v) ? v : null;
+        var bookmarks = query["allowWatchBookmarks"] is ["true"];
+        var timeout = int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var t) ? TimeSpan.FromSeconds(t) : TimeSpan.FromMinutes(30);
+        var select = Selectors.Parse(query["labelSelector"], query["fieldSelector"]);
+        var ns = route.Resource.Namespaced && route.Namespace.Length > 0 ? route.Namespace : null;
+        var (backlog, live, stop) = Store.Watch(route.Resource, ns, from);
+        try
+        {
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            using var ends = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            ends.CancelAfter(timeout);
+            foreach (var change in backlog.Where(e => select(e.Object)))
+            {
+                await WriteEvent(context, change.Type, change.Object);
+            }
+
+            await context.Response.Body.FlushAsync(ends.Token);
+            while (!ends.IsCancellationRequested)
+            {
+                using var tick = CancellationTokenSource.CreateLinkedTokenSource(ends.Token);
+                tick.CancelAfter(BookmarkInterval);
+                try
+                {
+                    if (!await live.WaitToReadAsync(tick.Token))
+                    {
+                        return; // dropped: the client must re-watch from its last version
+                    }
+
+                    while (live.TryRead(out var change))
+                    {
+                        if (select(change.Object))
+                        {
+                            await WriteEvent(context, change.Type, change.Object);
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (!ends.IsCancellationRequested && bookmarks)
+                {
+                    var bookmark = new JsonObject
+                    {
+                        ["kind"] = route.Resource.Kind,
+                        ["apiVersion"] = route.Resource.ApiVersion,
+                        ["metadata"] = new JsonObject { ["resourceVersion"] = Store.ResourceVersion.ToString(CultureInfo.InvariantCulture) },
+                    };
+                    await WriteEvent(context, "BOOKMARK", bookmark);
+                }
+                catch (OperationCanceledException) when (!ends.IsCancellationRequested)
+                {
+                }
+
+                await context.Response.Body.FlushAsync(CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            stop();
+        }
+    }
+
+    private static async Task WriteEvent(HttpContext context, string type, JsonObject obj)
+    {
+        var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";
+        await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line));
+    }
+
+    private static async Task<JsonObject> Body(HttpRequest request) =>
+        await JsonNode.ParseAsync(request.Body) as JsonObject ?? throw ApiError.BadRequest("the request body must be a JSON object");
+
+    private static async Task WriteJson(HttpContext context, int status, JsonObject body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(body.ToJsonString());
+    }
+}

@@ -147,13 +147,13 @@ public sealed class ApiStore(int historyLimit = 1000)
         }
     }
 
-    /// <summary>JSON merge patch (RFC 7386); kubectl's strategic merge patch is applied the same way for the fields it sends.</summary>
-    public JsonObject Patch(ApiResource resource, string ns, string name, JsonObject patch, bool status)
+    /// <summary>JSON merge patch (RFC 7386), or the strategic merge patch kubectl sends for built-in types.</summary>
+    public JsonObject Patch(ApiResource resource, string ns, string name, JsonObject patch, bool status, bool strategic = false)
     {
         lock (_lock)
         {
             var current = _objects.GetValueOrDefault((resource.Plural, ns, name)) ?? throw ApiError.NotFound(resource, name);
-            var merged = (JsonObject)MergePatch(current.DeepClone(), patch)!;
+            var merged = (JsonObject)(strategic ? StrategicMergePatch.Apply(current.DeepClone(), patch) : MergePatch(current.DeepClone(), patch))!;
             if ((string?)patch["metadata"]?["resourceVersion"] is null)
             {
                 merged["metadata"]!["resourceVersion"] = current["metadata"]!["resourceVersion"]?.DeepClone();

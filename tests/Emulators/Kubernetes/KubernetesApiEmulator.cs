@@ -68,6 +68,12 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
                 return;
             }
 
+            if (context.Request.Method == "GET" && Discovery.Answer(context.Request.Path.Value ?? "/") is { } discovery)
+            {
+                await WriteJson(context, 200, discovery);
+                return;
+            }
+
             var route = ApiRoute.Parse(context.Request.Path.Value ?? "/") ?? throw new ApiError(404, "NotFound", "the server could not find the requested resource");
             await DispatchAsync(context, route);
         }
@@ -107,7 +113,8 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
                 await WriteJson(context, 200, Store.Update(route.Resource, route.Namespace, route.Name, await Body(request), route.Status));
                 return;
             case "PATCH" when route.Name is not null:
-                await WriteJson(context, 200, Store.Patch(route.Resource, route.Namespace, route.Name, await Body(request), route.Status));
+                var strategic = request.ContentType?.StartsWith("application/strategic-merge-patch+json", StringComparison.OrdinalIgnoreCase) == true;
+                await WriteJson(context, 200, Store.Patch(route.Resource, route.Namespace, route.Name, await Body(request), route.Status, strategic));
                 return;
             case "DELETE" when route.Name is not null:
                 await WriteJson(context, 200, Store.Delete(route.Resource, route.Namespace, route.Name));

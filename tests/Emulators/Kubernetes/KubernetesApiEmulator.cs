@@ -114,7 +114,16 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
                 return;
             case "PATCH" when route.Name is not null:
                 var strategic = request.ContentType?.StartsWith("application/strategic-merge-patch+json", StringComparison.OrdinalIgnoreCase) == true;
-                await WriteJson(context, 200, Store.Patch(route.Resource, route.Namespace, route.Name, await Body(request), route.Status, strategic));
+                var patch = await Body(request);
+                // Server-side apply (JSON is YAML): the fields sent are set, and a missing object is created.
+                if (request.ContentType?.StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase) == true && !route.Status
+                    && Store.List(route.Resource, route.Namespace, o => (string?)o["metadata"]?["name"] == route.Name).Items.Count == 0)
+                {
+                    await WriteJson(context, 201, Store.Create(route.Resource, route.Namespace, patch));
+                    return;
+                }
+
+                await WriteJson(context, 200, Store.Patch(route.Resource, route.Namespace, route.Name, patch, route.Status, strategic));
                 return;
             case "DELETE" when route.Name is not null:
                 await WriteJson(context, 200, Store.Delete(route.Resource, route.Namespace, route.Name));

@@ -18,7 +18,7 @@ public sealed class ApiStore(int historyLimit = 1000)
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Plural, string Namespace, string Name), JsonObject> _objects = [];
     private readonly List<WatchEvent> _history = [];
-    private readonly List<Channel<WatchEvent>> _watchers = [];
+    private readonly List<(ApiResource Resource, string? Namespace, Channel<WatchEvent> Channel)> _watchers = [];
     private long _resourceVersion = 1;
     private long _oldestRetained = 1;
 
@@ -210,8 +210,9 @@ public sealed class ApiStore(int historyLimit = 1000)
             }
 
             var channel = Channel.CreateUnbounded<WatchEvent>();
-            _watchers.Add(channel);
-            return (backlog, channel.Reader, () => { lock (_lock) { _watchers.Remove(channel); } channel.Writer.TryComplete(); });
+            var watcher = (resource, ns, channel);
+            _watchers.Add(watcher);
+            return (backlog, channel.Reader, () => { lock (_lock) { _watchers.Remove(watcher); } channel.Writer.TryComplete(); });
         }
     }
 
@@ -222,7 +223,7 @@ public sealed class ApiStore(int historyLimit = 1000)
         {
             foreach (var watcher in _watchers)
             {
-                watcher.Writer.TryComplete();
+                watcher.Channel.Writer.TryComplete();
             }
 
             _watchers.Clear();
@@ -286,9 +287,10 @@ public sealed class ApiStore(int historyLimit = 1000)
             _oldestRetained = _history[0].ResourceVersion;
         }
 
-        foreach (var watcher in _watchers)
+        // A watch sees only its own kind (and namespace, when it named one).
+        foreach (var watcher in _watchers.Where(w => w.Resource == change.Resource && (w.Namespace is null || w.Namespace == Namespace(change.Object))))
         {
-            watcher.Writer.TryWrite(change);
+            watcher.Channel.Writer.TryWrite(change);
         }
     }
 

@@ -27,4 +27,6 @@ public static class ResourceTypes
     public static readonly ResourceType<Service> Services = new(string.Empty, "v1", "services", true, KubernetesJsonContext.Default.Service);
     public static readonly ResourceType<EndpointSlice> EndpointSlices = new("discovery.k8s.io", "v1", "endpointslices", true, KubernetesJsonContext.Default.EndpointSlice);
     public static readonly ResourceType<Secret> Secrets = new(string.Empty, "v1", "secrets", true, KubernetesJsonContext.Default.Secret);
+    public static readonly ResourceType<Lease> Leases = new("coordination.k8s.io", "v1", "leases", true, ControllerJsonContext.Default.Lease);
+    public static readonly ResourceType<KubernetesEvent> Events = new(string.Empty, "v1", "events", true, ControllerJsonContext.Default.KubernetesEvent);
 }

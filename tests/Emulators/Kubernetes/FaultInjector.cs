@@ -26,6 +26,15 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>Ends every pending fault: the API server recovers.</summary>
+    public void Clear()
+    {
+        lock (_lock)
+        {
+            _faults.Clear();
+        }
+    }
+
     public async Task ApplyAsync(HttpContext context)
     {
         Fault? fault;

@@ -12,6 +12,7 @@ public static class CloudIngressCli
             PlanCommand.Create(output, error),
             ServeCommand.Create(output, error),
             DemoCommand.Create(output, error),
+            RunCommand.Create(output, error),
         };
 
         var parse = root.Parse(args);

@@ -61,6 +61,8 @@ public sealed record EndpointPort
 
 public sealed record ObjectReference
 {
+    public string? ApiVersion { get; init; }
+
     public string? Kind { get; init; }
 
     public string? Namespace { get; init; }

@@ -61,19 +61,6 @@ public sealed record KubernetesEvent : IKubernetesObject
     public string? ReportingInstance { get; init; }
 }
 
-public sealed record ObjectReference
-{
-    public string? ApiVersion { get; init; }
-
-    public string? Kind { get; init; }
-
-    public string? Namespace { get; init; }
-
-    public string? Name { get; init; }
-
-    public string? Uid { get; init; }
-}
-
 public sealed record EventSource
 {
     public string? Component { get; init; }

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace CloudIngress.Proxy.Hosting;
 
 /// <summary><c>/healthz</c> (alive), <c>/readyz</c> (serving; false while starting and draining), <c>/metrics</c> (Prometheus).</summary>
-internal sealed class AdminEndpoints(Func<RouteTable> table, ProxyMetrics metrics, Func<bool> ready)
+internal sealed class AdminEndpoints(Func<RouteTable> table, ProxyMetrics metrics, Func<bool> ready, Func<string?> extraMetrics)
 {
     public Task HandleAsync(HttpContext context)
     {
@@ -21,7 +21,7 @@ internal sealed class AdminEndpoints(Func<RouteTable> table, ProxyMetrics metric
                 var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
                 var backends = table().Backends.Select(b =>
                     (b.Id, b.Endpoints.Count(e => e.IsAvailable(now)), b.Endpoints.Count(e => !e.IsAvailable(now))));
-                return Text(context, StatusCodes.Status200OK, metrics.Render(backends), "text/plain; version=0.0.4; charset=utf-8");
+                return Text(context, StatusCodes.Status200OK, metrics.Render(backends) + extraMetrics(), "text/plain; version=0.0.4; charset=utf-8");
             default:
                 return Text(context, StatusCodes.Status404NotFound, "not found\n", "text/plain; charset=utf-8");
         }

@@ -71,7 +71,7 @@ public sealed class ProxyServer : IAsyncDisposable
         });
         _proxy.Run(handler.HandleAsync);
 
-        var admin = new AdminEndpoints(() => _state.Current, Metrics, () => _ready);
+        var admin = new AdminEndpoints(() => _state.Current, Metrics, () => _ready && (Ready?.Invoke() ?? true), () => ExtraMetrics?.Invoke());
         _admin = Build(loggers, kestrel => kestrel.Listen(IPAddress.Parse(options.BindAddress), options.AdminPort));
         _admin.Run(admin.HandleAsync);
     }
@@ -83,6 +83,12 @@ public sealed class ProxyServer : IAsyncDisposable
     public int AdminPort { get; private set; }
 
     internal ProxyMetrics Metrics { get; }
+
+    /// <summary>More Prometheus text appended to <c>/metrics</c> (the controller's own series).</summary>
+    public Func<string>? ExtraMetrics { get; set; }
+
+    /// <summary>A further condition for <c>/readyz</c>, on top of having a configuration and not draining.</summary>
+    public Func<bool>? Ready { get; set; }
 
     internal RouteTable Current => _state.Current;
 

@@ -1,0 +1,171 @@
+using CloudIngress.Controller.Cluster;
+using CloudIngress.Core.Build;
+using CloudIngress.Emulators.Kubernetes;
+using CloudIngress.Kubernetes.Api;
+using CloudIngress.Kubernetes.Leader;
+using CloudIngress.Proxy;
+using CloudIngress.Proxy.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using System.Diagnostics;
+using System.Net;
+
+namespace CloudIngress.EndToEnd.Tests;
+
+/// <summary>An emulated API server, echo backends on 127.0.0.1, kubectl, and controller replicas in this process.</summary>
+internal sealed class ClusterHarness : IAsyncDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("cloudingress-e2e-").FullName;
+    private readonly List<WebApplication> _backends = [];
+    private readonly List<Replica> _replicas = [];
+    private readonly ILoggerFactory _loggers;
+
+    private ClusterHarness(KubernetesApiEmulator api, ILoggerFactory loggers)
+    {
+        Api = api;
+        _loggers = loggers;
+        Client = new KubernetesClient(new HttpClient { BaseAddress = api.Url }) { InitialBackoff = TimeSpan.FromMilliseconds(20) };
+        Kubeconfig = Path.Combine(_dir, "kubeconfig");
+        File.WriteAllText(Kubeconfig, $"""
+            apiVersion: v1
+            kind: Config
+            current-context: emulator
+            clusters: [{"{"}name: emulator, cluster: {"{"}server: "{api.Url.ToString().TrimEnd('/')}"{"}"}{"}"}]
+            users: [{"{"}name: tester, user: {"{"}token: test-token{"}"}{"}"}]
+            contexts: [{"{"}name: emulator, context: {"{"}cluster: emulator, user: tester{"}"}{"}"}]
+            """);
+    }
+
+    public KubernetesApiEmulator Api { get; }
+
+    public KubernetesClient Client { get; }
+
+    public string Kubeconfig { get; }
+
+    public static async Task<ClusterHarness> StartAsync(ILoggerFactory loggers) => new(await KubernetesApiEmulator.StartAsync(), loggers);
+
+    /// <summary>A backend answering every request with its name; returns its port.</summary>
+    public async Task<int> StartBackendAsync(string name)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.Run(context => context.Response.WriteAsync($"{name} {context.Request.Path}"));
+        await app.StartAsync();
+        _backends.Add(app);
+        return new Uri(app.Urls.First()).Port;
+    }
+
+    /// <summary>A controller replica with its own proxy; with election unless <paramref name="elect"/> is false.</summary>
+    public async Task<Replica> StartReplicaAsync(string identity, bool elect = true)
+    {
+        var options = new ClusterControllerOptions
+        {
+            Build = BuildOptions.Default,
+            Proxy = new ProxyOptions { BindAddress = "127.0.0.1", HttpPort = 0, HttpsPort = 0, AdminPort = 0, RequestTimeout = TimeSpan.FromSeconds(5), ShutdownTimeout = TimeSpan.Zero },
+            PublishAddresses = ["192.0.2.10"],
+            Election = elect
+                ? new LeaderElectionOptions("default", "cloudingress-leader", identity)
+                {
+                    LeaseDuration = TimeSpan.FromSeconds(2), RenewDeadline = TimeSpan.FromSeconds(1), RetryPeriod = TimeSpan.FromMilliseconds(200),
+                }
+                : null,
+        };
+        var client = new KubernetesClient(new HttpClient { BaseAddress = Api.Url }) { InitialBackoff = TimeSpan.FromMilliseconds(20) };
+        var controller = new ClusterController(client, options, _loggers);
+        var started = new TaskCompletionSource<ProxyServer>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stop = new CancellationTokenSource();
+        var run = controller.RunAsync(s => started.TrySetResult(s), stop.Token);
+        var server = await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var replica = new Replica(controller, server, client, stop, run);
+        _replicas.Add(replica);
+        return replica;
+    }
+
+    /// <summary>kubectl apply of YAML given on stdin, as a user would.</summary>
+    public Task<string> ApplyAsync(string yaml) => KubectlAsync(yaml, "apply", "--validate=false", "-f", "-");
+
+    public async Task<string> KubectlAsync(string? stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo("kubectl", args) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.Environment["KUBECONFIG"] = Kubeconfig;
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("kubectl could not be started");
+        await process.StandardInput.WriteAsync(stdin ?? string.Empty);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(process.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed: {await error}");
+        return await output;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var replica in _replicas)
+        {
+            await replica.StopAsync();
+        }
+
+        foreach (var backend in _backends)
+        {
+            await backend.DisposeAsync();
+        }
+
+        await Api.DisposeAsync();
+        Client.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    public static async Task Until(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(deadline.Elapsed < within, $"{what}: not within {within.TotalSeconds:F1} s");
+            await Task.Delay(20);
+        }
+    }
+}
+
+internal sealed class Replica(ClusterController controller, ProxyServer server, KubernetesClient client, CancellationTokenSource stop, Task run)
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
+    private bool _stopped;
+
+    public ClusterController Controller => controller;
+
+    public ProxyServer Server => server;
+
+    public async Task<(HttpStatusCode Status, string Body)> GetAsync(string host, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{server.HttpPort}{path}");
+        request.Headers.Host = host;
+        using var response = await _http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<string> AdminAsync(string path) => await _http.GetStringAsync($"http://127.0.0.1:{server.AdminPort}{path}");
+
+    public async Task<HttpStatusCode> AdminStatusAsync(string path)
+    {
+        using var response = await _http.GetAsync($"http://127.0.0.1:{server.AdminPort}{path}");
+        return response.StatusCode;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        await stop.CancelAsync();
+        await run;
+        client.Dispose();
+        _http.Dispose();
+    }
+}

@@ -290,7 +290,7 @@ internal sealed partial class ClusterController
     [LoggerMessage(Level = LogLevel.Warning, Message = "--publish-service {Service}: {Message}; status not written")]
     private static partial void LogPublishServiceFailed(ILogger logger, string service, string message);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "status of {Object}: {Addresses}")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "status of {Object}: {Addresses}")]
     private static partial void LogStatusWritten(ILogger logger, string @object, string addresses);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "status of {Object} not written: {Message}; retrying with backoff")]

@@ -60,13 +60,14 @@ internal sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>A controller replica with its own proxy; with election unless <paramref name="elect"/> is false.</summary>
-    public async Task<Replica> StartReplicaAsync(string identity, bool elect = true)
+    public async Task<Replica> StartReplicaAsync(string identity, bool elect = true, ICloudApplier? cloud = null)
     {
         var options = new ClusterControllerOptions
         {
             Build = BuildOptions.Default,
             Proxy = new ProxyOptions { BindAddress = "127.0.0.1", HttpPort = 0, HttpsPort = 0, AdminPort = 0, RequestTimeout = TimeSpan.FromSeconds(5), ShutdownTimeout = TimeSpan.Zero },
             PublishAddresses = ["192.0.2.10"],
+            Cloud = cloud,
             Election = elect
                 ? new LeaderElectionOptions("default", "cloudingress-leader", identity)
                 {

@@ -28,6 +28,9 @@ internal sealed record ClusterControllerOptions
 
     public string? PublishService { get; init; }
 
+    /// <summary>A provider that creates cloud resources; null for the Kestrel data plane alone.</summary>
+    public ICloudApplier? Cloud { get; init; }
+
     /// <summary>Null runs without election: this replica always writes (one replica only).</summary>
     public LeaderElectionOptions? Election { get; init; }
 
@@ -60,6 +63,7 @@ internal sealed partial class ClusterController
     private readonly ControllerMetrics _metrics = new();
     private readonly EventRecorder _events;
     private readonly SemaphoreSlim _wake = new(0);
+    private int _failedPasses;
 
     public ClusterController(KubernetesClient client, ClusterControllerOptions options, ILoggerFactory loggers)
     {
@@ -138,7 +142,10 @@ internal sealed partial class ClusterController
         using var any = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var changes = _cache.WaitForChangesAsync(_options.BatchQuiet, _options.BatchCap, any.Token);
         var wake = _wake.WaitAsync(any.Token);
-        await Task.WhenAny(changes, wake, Task.Delay(_options.Resync, any.Token));
+        // After a failed pass (a cloud API refusing, say) try again with backoff even if nothing changes.
+        var idle = _failedPasses == 0 ? _options.Resync
+            : TimeSpan.FromMilliseconds(Math.Min(_options.Resync.TotalMilliseconds, 500 * Math.Pow(2, Math.Min(_failedPasses - 1, 20))));
+        await Task.WhenAny(changes, wake, Task.Delay(idle, any.Token));
         await any.CancelAsync();
         try
         {
@@ -172,10 +179,12 @@ internal sealed partial class ClusterController
             }
 
             success = true;
+            _failedPasses = 0;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            LogReconcileFailed(_logger, e.GetType().Name, e.Message); // the next change or resync tries again
+            _failedPasses++;
+            LogReconcileFailed(_logger, e.GetType().Name, e.Message); // retried with backoff, or on the next change
         }
         finally
         {
@@ -186,13 +195,28 @@ internal sealed partial class ClusterController
     private async Task PublishAsync(ClusterSnapshot snapshot, GatewayModel model, CancellationToken cancellationToken)
     {
         await _events.RecordAsync(model.Diagnostics, snapshot, cancellationToken);
-        var addresses = await PublishAddressesAsync(cancellationToken);
-        if (addresses is null)
+        IReadOnlyList<StatusWrite> writes;
+        if (_options.Cloud is { } cloud)
         {
-            return;
+            // Finalizer first, then cloud resources: an object deleted at any moment still has
+            // its cloud side cleaned up before it goes.
+            await PatchFinalizersAsync(FinalizerPlan.ToAdd(snapshot, model), cancellationToken);
+            var addresses = await cloud.ApplyAsync(model, cancellationToken);
+            await PatchFinalizersAsync(FinalizerPlan.ToRemoveAfterApply(snapshot, model), cancellationToken);
+            writes = StatusPlan.Compute(snapshot, model, f => addresses.GetValueOrDefault(f.Id));
+        }
+        else
+        {
+            var addresses = await PublishAddressesAsync(cancellationToken);
+            if (addresses is null)
+            {
+                return;
+            }
+
+            writes = StatusPlan.Compute(snapshot, model, addresses);
         }
 
-        foreach (var write in StatusPlan.Compute(snapshot, model, addresses))
+        foreach (var write in writes)
         {
             lock (_desiredLock)
             {
@@ -200,6 +224,41 @@ internal sealed partial class ClusterController
             }
 
             _statusQueue.Add(write.Object);
+        }
+    }
+
+    /// <summary>
+    /// Sets the finalizer list guarded by the resourceVersion it was computed from: a 409 means
+    /// the object changed meanwhile, and the pass is retried on that change.
+    /// </summary>
+    private async Task PatchFinalizersAsync(IReadOnlyList<FinalizerChange> changes, CancellationToken cancellationToken)
+    {
+        foreach (var change in changes)
+        {
+            var patch = new JsonObject
+            {
+                ["metadata"] = new JsonObject
+                {
+                    ["resourceVersion"] = change.ResourceVersion,
+                    ["finalizers"] = new JsonArray([.. change.Finalizers.Select(f => (JsonNode)JsonValue.Create(f))]),
+                },
+            };
+            try
+            {
+                if (change.Object.Kind == Service.KindValue)
+                {
+                    await _client.PatchAsync(ResourceTypes.Services, change.Object.Namespace, change.Object.Name, patch, cancellationToken: cancellationToken);
+                }
+                else
+                {
+                    await _client.PatchAsync(ResourceTypes.Ingresses, change.Object.Namespace, change.Object.Name, patch, cancellationToken: cancellationToken);
+                }
+
+                LogFinalizer(_logger, change.Object.ToString(), change.Finalizers.Contains(FinalizerPlan.Finalizer) ? "added" : "removed");
+            }
+            catch (KubernetesApiException e) when (e.IsNotFound)
+            {
+            }
         }
     }
 
@@ -250,7 +309,15 @@ internal sealed partial class ClusterController
         {
             // A merge patch replaces the list as a whole and removes it with null, which is what
             // "these are the addresses now" means; it never touches the rest of the object.
-            await _client.PatchAsync(ResourceTypes.Ingresses, target.Namespace, target.Name, patch, "status", cancellationToken);
+            if (target.Kind == Service.KindValue)
+            {
+                await _client.PatchAsync(ResourceTypes.Services, target.Namespace, target.Name, patch, "status", cancellationToken);
+            }
+            else
+            {
+                await _client.PatchAsync(ResourceTypes.Ingresses, target.Namespace, target.Name, patch, "status", cancellationToken);
+            }
+
             _metrics.StatusWritten(success: true);
             LogStatusWritten(_logger, target.ToString(), desired.Count == 0 ? "(cleared)" : string.Join(", ", desired.Select(i => i.Ip ?? i.Hostname)));
             return true;
@@ -295,6 +362,9 @@ internal sealed partial class ClusterController
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "status of {Object} not written: {Message}; retrying with backoff")]
     private static partial void LogStatusFailed(ILogger logger, string @object, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "finalizer {Change} on {Object}")]
+    private static partial void LogFinalizer(ILogger logger, string @object, string change);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "shutting down: draining in-flight requests for up to {Seconds}s")]
     private static partial void LogDraining(ILogger logger, double seconds);

@@ -10,31 +10,52 @@ namespace CloudIngress.Controller.Cluster;
 internal sealed record StatusWrite(ObjectRef Object, IReadOnlyList<LoadBalancerIngress> Ingress);
 
 /// <summary>
-/// Which statuses to write: every Ingress the proxy serves shows the published addresses; an
-/// Ingress we no longer serve but that still shows exactly our addresses is cleared (another
-/// controller's addresses are left alone). Nothing is written when it already matches, so a
-/// steady cluster sees no status traffic at all.
+/// Which statuses to write: every object a frontend serves shows that frontend's addresses (a
+/// frontend whose addresses are not known yet, such as a load balancer still being created, is
+/// left alone); an Ingress we no longer serve but that still shows only our addresses is
+/// cleared (another controller's addresses are left alone). Nothing is written when it already
+/// matches, so a steady cluster sees no status traffic at all.
 /// </summary>
 internal static class StatusPlan
 {
-    public static IReadOnlyList<StatusWrite> Compute(ClusterSnapshot snapshot, GatewayModel model, IReadOnlyList<string> addresses)
+    /// <summary>The Kestrel data plane: every HTTP frontend is served at the published addresses.</summary>
+    public static IReadOnlyList<StatusWrite> Compute(ClusterSnapshot snapshot, GatewayModel model, IReadOnlyList<string> addresses) =>
+        Compute(snapshot, model, f => f.Kind == FrontendKind.Http ? addresses : null);
+
+    public static IReadOnlyList<StatusWrite> Compute(ClusterSnapshot snapshot, GatewayModel model, Func<Frontend, IReadOnlyList<string>?> addressesOf)
     {
-        var ours = Addresses(addresses);
-        var served = model.Frontends.Where(f => f.Kind == FrontendKind.Http).SelectMany(f => f.Members)
-            .Where(m => m.Kind == Ingress.KindValue).ToHashSet();
-        var writes = new List<StatusWrite>();
-        foreach (var ingress in snapshot.Ingresses)
+        var desired = new Dictionary<ObjectRef, IReadOnlyList<LoadBalancerIngress>>();
+        var served = new HashSet<ObjectRef>();
+        var ours = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var frontend in model.Frontends)
         {
-            var current = ingress.Status?.LoadBalancer?.Ingress ?? [];
-            var reference = ObjectRefs.For(ingress);
-            if (served.Contains(reference))
+            served.UnionWith(frontend.Members);
+            if (addressesOf(frontend) is not { } known)
             {
-                if (!Same(current, ours))
+                continue;
+            }
+
+            var addresses = Addresses(known);
+            ours.UnionWith(addresses.Select(Key));
+            foreach (var member in frontend.Members)
+            {
+                desired.TryAdd(member, addresses);
+            }
+        }
+
+        var writes = new List<StatusWrite>();
+        var objects = snapshot.Ingresses.Select(i => (Ref: ObjectRefs.For(i), Current: i.Status?.LoadBalancer?.Ingress ?? []))
+            .Concat(snapshot.Services.Select(s => (Ref: ObjectRefs.For(s), Current: s.Status?.LoadBalancer?.Ingress ?? [])));
+        foreach (var (reference, current) in objects)
+        {
+            if (desired.TryGetValue(reference, out var wanted))
+            {
+                if (!Same(current, wanted))
                 {
-                    writes.Add(new StatusWrite(reference, ours));
+                    writes.Add(new StatusWrite(reference, wanted));
                 }
             }
-            else if (current.Count > 0 && Same(current, ours))
+            else if (!served.Contains(reference) && reference.Kind == Ingress.KindValue && current.Count > 0 && current.All(c => ours.Contains(Key(c))))
             {
                 writes.Add(new StatusWrite(reference, []));
             }

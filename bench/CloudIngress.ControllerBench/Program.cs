@@ -22,14 +22,7 @@ var culture = CultureInfo.InvariantCulture;
 await using var api = await KubernetesApiEmulator.StartAsync();
 var dir = Directory.CreateTempSubdirectory("cloudingress-bench-").FullName;
 var kubeconfig = Path.Combine(dir, "kubeconfig");
-File.WriteAllText(kubeconfig, $$$"""
-    apiVersion: v1
-    kind: Config
-    current-context: bench
-    clusters: [{name: bench, cluster: {server: "{{{api.Url.ToString().TrimEnd('/')}}}"}}]
-    users: [{name: bench, user: {token: bench}}]
-    contexts: [{name: bench, context: {cluster: bench, user: bench}}]
-    """);
+File.WriteAllText(kubeconfig, api.Kubeconfig());
 
 var backendBuilder = WebApplication.CreateSlimBuilder();
 backendBuilder.Logging.ClearProviders();

@@ -28,14 +28,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
         _loggers = loggers;
         Client = new KubernetesClient(new HttpClient { BaseAddress = api.Url }) { InitialBackoff = TimeSpan.FromMilliseconds(20) };
         Kubeconfig = Path.Combine(_dir, "kubeconfig");
-        File.WriteAllText(Kubeconfig, $"""
-            apiVersion: v1
-            kind: Config
-            current-context: emulator
-            clusters: [{"{"}name: emulator, cluster: {"{"}server: "{api.Url.ToString().TrimEnd('/')}"{"}"}{"}"}]
-            users: [{"{"}name: tester, user: {"{"}token: test-token{"}"}{"}"}]
-            contexts: [{"{"}name: emulator, context: {"{"}cluster: emulator, user: tester{"}"}{"}"}]
-            """);
+        File.WriteAllText(Kubeconfig, api.Kubeconfig());
     }
 
     public KubernetesApiEmulator Api { get; }

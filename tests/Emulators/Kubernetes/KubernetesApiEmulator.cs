@@ -31,6 +31,16 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
 
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>A kubeconfig (bearer token, current context "emulator") for kubectl and <c>--kubeconfig</c>.</summary>
+    public string Kubeconfig() => $$$"""
+        apiVersion: v1
+        kind: Config
+        current-context: emulator
+        clusters: [{name: emulator, cluster: {server: "{{{Url.ToString().TrimEnd('/')}}}"}}]
+        users: [{name: tester, user: {token: test-token}}]
+        contexts: [{name: emulator, context: {cluster: emulator, user: tester}}]
+        """;
+
     /// <summary>How often watches that asked for bookmarks get one.</summary>
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -13,14 +13,7 @@ public sealed class KubectlTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _api = await KubernetesApiEmulator.StartAsync();
-        File.WriteAllText(Path.Combine(_dir, "kubeconfig"), $"""
-            apiVersion: v1
-            kind: Config
-            current-context: emulator
-            clusters: [{"{"}name: emulator, cluster: {"{"}server: "{_api.Url.ToString().TrimEnd('/')}"{"}"}{"}"}]
-            users: [{"{"}name: tester, user: {"{"}token: test-token{"}"}{"}"}]
-            contexts: [{"{"}name: emulator, context: {"{"}cluster: emulator, user: tester{"}"}{"}"}]
-            """);
+        File.WriteAllText(Path.Combine(_dir, "kubeconfig"), _api.Kubeconfig());
     }
 
     public async Task DisposeAsync()

@@ -31,11 +31,10 @@ public sealed class ControllerEndToEndTests(Xunit.Abstractions.ITestOutputHelper
         await ClusterHarness.Until(async () => await replica.AdminStatusAsync("/readyz") == HttpStatusCode.OK, Soon, "ready after caches synced");
         await _cluster.ApplyAsync(Service("web") + Slice("web", "web-1", port));
 
-        var applied = Stopwatch.StartNew();
         await _cluster.ApplyAsync(Ingress("shop", "shop.example", "/", "web"));
-        await ClusterHarness.Until(async () => (await replica.GetAsync("shop.example", "/cart")).Body == "web /cart", Soon, "first routed request");
-        output.WriteLine($"apply to first routed request: {applied.ElapsedMilliseconds} ms (kubectl included)");
-        Assert.True(applied.Elapsed < TimeSpan.FromSeconds(3), $"routing took {applied.ElapsedMilliseconds} ms after kubectl apply");
+        var applied = Stopwatch.StartNew(); // from the moment kubectl reports the Ingress created
+        await ClusterHarness.Until(async () => (await replica.GetAsync("shop.example", "/cart")).Body == "web /cart", TimeSpan.FromSeconds(1), "first routed request after kubectl apply");
+        output.WriteLine($"kubectl apply returned → first routed request: {applied.ElapsedMilliseconds} ms");
 
         await ClusterHarness.Until(async () => await AddressOf("shop") == "192.0.2.10", Soon, "status.loadBalancer.ingress");
 

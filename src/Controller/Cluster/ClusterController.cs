@@ -245,14 +245,7 @@ internal sealed partial class ClusterController
             };
             try
             {
-                if (change.Object.Kind == Service.KindValue)
-                {
-                    await _client.PatchAsync(ResourceTypes.Services, change.Object.Namespace, change.Object.Name, patch, cancellationToken: cancellationToken);
-                }
-                else
-                {
-                    await _client.PatchAsync(ResourceTypes.Ingresses, change.Object.Namespace, change.Object.Name, patch, cancellationToken: cancellationToken);
-                }
+                await PatchAsync(change.Object, patch, null, cancellationToken);
 
                 LogFinalizer(_logger, change.Object.ToString(), change.Finalizers.Contains(FinalizerPlan.Finalizer) ? "added" : "removed");
             }
@@ -261,6 +254,12 @@ internal sealed partial class ClusterController
             }
         }
     }
+
+    /// <summary>A merge patch on an Ingress or a Service (the two kinds that own frontends).</summary>
+    private Task PatchAsync(ObjectRef target, JsonNode patch, string? subresource, CancellationToken cancellationToken) =>
+        target.Kind == Service.KindValue
+            ? _client.PatchAsync(ResourceTypes.Services, target.Namespace, target.Name, patch, subresource, cancellationToken)
+            : _client.PatchAsync(ResourceTypes.Ingresses, target.Namespace, target.Name, patch, subresource, cancellationToken);
 
     /// <summary>The configured addresses, or the published Service's (its load balancer's, else its cluster IP).</summary>
     private async Task<IReadOnlyList<string>?> PublishAddressesAsync(CancellationToken cancellationToken)
@@ -309,14 +308,7 @@ internal sealed partial class ClusterController
         {
             // A merge patch replaces the list as a whole and removes it with null, which is what
             // "these are the addresses now" means; it never touches the rest of the object.
-            if (target.Kind == Service.KindValue)
-            {
-                await _client.PatchAsync(ResourceTypes.Services, target.Namespace, target.Name, patch, "status", cancellationToken);
-            }
-            else
-            {
-                await _client.PatchAsync(ResourceTypes.Ingresses, target.Namespace, target.Name, patch, "status", cancellationToken);
-            }
+            await PatchAsync(target, patch, "status", cancellationToken);
 
             _metrics.StatusWritten(success: true);
             LogStatusWritten(_logger, target.ToString(), desired.Count == 0 ? "(cleared)" : string.Join(", ", desired.Select(i => i.Ip ?? i.Hostname)));

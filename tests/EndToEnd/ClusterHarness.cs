@@ -113,15 +113,6 @@ internal sealed class ClusterHarness : IAsyncDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    public static async Task Until(Func<Task<bool>> condition, TimeSpan within, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(deadline.Elapsed < within, $"{what}: not within {within.TotalSeconds:F1} s");
-            await Task.Delay(20);
-        }
-    }
 }
 
 internal sealed class Replica(ClusterController controller, ProxyServer server, KubernetesClient client, CancellationTokenSource stop, Task run)

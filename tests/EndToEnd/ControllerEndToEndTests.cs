@@ -1,4 +1,5 @@
 using CloudIngress.Kubernetes.Api;
+using CloudIngress.Tests;
 using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using System.Net;
@@ -28,22 +29,22 @@ public sealed class ControllerEndToEndTests(Xunit.Abstractions.ITestOutputHelper
     {
         var port = await _cluster.StartBackendAsync("web");
         var replica = await _cluster.StartReplicaAsync("solo");
-        await ClusterHarness.Until(async () => await replica.AdminStatusAsync("/readyz") == HttpStatusCode.OK, Soon, "ready after caches synced");
+        await Eventually.Until(async () => await replica.AdminStatusAsync("/readyz") == HttpStatusCode.OK, Soon, "ready after caches synced");
         await _cluster.ApplyAsync(Service("web") + Slice("web", "web-1", port));
 
         await _cluster.ApplyAsync(Ingress("shop", "shop.example", "/", "web"));
         var applied = Stopwatch.StartNew(); // from the moment kubectl reports the Ingress created
-        await ClusterHarness.Until(async () => (await replica.GetAsync("shop.example", "/cart")).Body == "web /cart", TimeSpan.FromSeconds(1), "first routed request after kubectl apply");
+        await Eventually.Until(async () => (await replica.GetAsync("shop.example", "/cart")).Body == "web /cart", TimeSpan.FromSeconds(1), "first routed request after kubectl apply");
         output.WriteLine($"kubectl apply returned → first routed request: {applied.ElapsedMilliseconds} ms");
 
-        await ClusterHarness.Until(async () => await AddressOf("shop") == "192.0.2.10", Soon, "status.loadBalancer.ingress");
+        await Eventually.Until(async () => await AddressOf("shop") == "192.0.2.10", Soon, "status.loadBalancer.ingress");
 
         await _cluster.ApplyAsync(Ingress("shop", "shop.example", "/api", "web"));
-        await ClusterHarness.Until(async () => (await replica.GetAsync("shop.example", "/cart")).Status == HttpStatusCode.NotFound, Soon, "old path gone");
+        await Eventually.Until(async () => (await replica.GetAsync("shop.example", "/cart")).Status == HttpStatusCode.NotFound, Soon, "old path gone");
         Assert.Equal("web /api/v1", (await replica.GetAsync("shop.example", "/api/v1")).Body);
 
         await _cluster.KubectlAsync(null, "delete", "ingress", "shop");
-        await ClusterHarness.Until(async () => (await replica.GetAsync("shop.example", "/api/v1")).Status == HttpStatusCode.NotFound, Soon, "404 after delete");
+        await Eventually.Until(async () => (await replica.GetAsync("shop.example", "/api/v1")).Status == HttpStatusCode.NotFound, Soon, "404 after delete");
 
         var metrics = await replica.AdminAsync("/metrics");
         Assert.Contains("cloudingress_reconcile_total{result=\"success\"}", metrics, StringComparison.Ordinal);
@@ -58,10 +59,10 @@ public sealed class ControllerEndToEndTests(Xunit.Abstractions.ITestOutputHelper
         var two = await _cluster.StartBackendAsync("two");
         var replica = await _cluster.StartReplicaAsync("solo");
         await _cluster.ApplyAsync(Service("web") + Slice("web", "web-1", one) + Ingress("shop", "shop.example", "/", "web"));
-        await ClusterHarness.Until(async () => (await replica.GetAsync("shop.example", "/")).Body == "one /", Soon, "routed to the first backend");
+        await Eventually.Until(async () => (await replica.GetAsync("shop.example", "/")).Body == "one /", Soon, "routed to the first backend");
 
         await _cluster.ApplyAsync(Slice("web", "web-2", two));
-        await ClusterHarness.Until(async () => (await replica.GetAsync("shop.example", "/")).Body == "two /", Soon, "the second backend takes traffic");
+        await Eventually.Until(async () => (await replica.GetAsync("shop.example", "/")).Body == "two /", Soon, "the second backend takes traffic");
         var answers = new List<string>();
         for (var i = 0; i < 40; i++)
         {
@@ -78,11 +79,11 @@ public sealed class ControllerEndToEndTests(Xunit.Abstractions.ITestOutputHelper
         var port = await _cluster.StartBackendAsync("web");
         var replica = await _cluster.StartReplicaAsync("solo");
         await _cluster.ApplyAsync(Service("web") + Slice("web", "web-1", port) + Ingress("shop", "shop.example", "/", "web"));
-        await ClusterHarness.Until(async () => (await replica.GetAsync("shop.example", "/")).Status == HttpStatusCode.OK, Soon, "first route");
+        await Eventually.Until(async () => (await replica.GetAsync("shop.example", "/")).Status == HttpStatusCode.OK, Soon, "first route");
 
         _cluster.Api.Store.DropWatches();
         await _cluster.ApplyAsync(Ingress("blog", "blog.example", "/", "web"));
-        await ClusterHarness.Until(async () => (await replica.GetAsync("blog.example", "/")).Status == HttpStatusCode.OK, Soon, "change made while the watch was down");
+        await Eventually.Until(async () => (await replica.GetAsync("blog.example", "/")).Status == HttpStatusCode.OK, Soon, "change made while the watch was down");
 
         // The watches drop, the history they would resume from is compacted away (410 Gone), and
         // meanwhile one Ingress is deleted and another added: a re-list must find both.
@@ -92,7 +93,7 @@ public sealed class ControllerEndToEndTests(Xunit.Abstractions.ITestOutputHelper
         await _cluster.ApplyAsync(Ingress("news", "news.example", "/", "web"));
         _cluster.Api.Store.CompactHistory();
         _cluster.Api.Store.DropWatches();
-        await ClusterHarness.Until(async () => (await replica.GetAsync("news.example", "/")).Status == HttpStatusCode.OK
+        await Eventually.Until(async () => (await replica.GetAsync("news.example", "/")).Status == HttpStatusCode.OK
             && (await replica.GetAsync("shop.example", "/")).Status == HttpStatusCode.NotFound, Soon, "state after 410 Gone");
         Assert.Matches(@"cloudingress_watch_restarts_total [1-9]", await replica.AdminAsync("/metrics"));
     }
@@ -103,24 +104,24 @@ public sealed class ControllerEndToEndTests(Xunit.Abstractions.ITestOutputHelper
         var port = await _cluster.StartBackendAsync("web");
         var a = await _cluster.StartReplicaAsync("replica-a");
         var b = await _cluster.StartReplicaAsync("replica-b");
-        await ClusterHarness.Until(() => Task.FromResult(a.Controller.IsLeader || b.Controller.IsLeader), Soon, "a leader");
+        await Eventually.Until(() => Task.FromResult(a.Controller.IsLeader || b.Controller.IsLeader), Soon, "a leader");
         await Task.Delay(1000);
         Assert.True(a.Controller.IsLeader ^ b.Controller.IsLeader, "exactly one leader");
         var (leader, follower) = a.Controller.IsLeader ? (a, b) : (b, a);
 
         await _cluster.ApplyAsync(Service("web") + Slice("web", "web-1", port) + Ingress("shop", "shop.example", "/", "web"));
-        await ClusterHarness.Until(async () => (await follower.GetAsync("shop.example", "/")).Status == HttpStatusCode.OK, Soon, "the follower serves too");
-        await ClusterHarness.Until(async () => await AddressOf("shop") == "192.0.2.10", Soon, "status from the leader");
+        await Eventually.Until(async () => (await follower.GetAsync("shop.example", "/")).Status == HttpStatusCode.OK, Soon, "the follower serves too");
+        await Eventually.Until(async () => await AddressOf("shop") == "192.0.2.10", Soon, "status from the leader");
         Assert.Matches(@"cloudingress_status_writes_total\{result=""success""\} 0", await follower.AdminAsync("/metrics"));
         Assert.Contains("cloudingress_leader 0", await follower.AdminAsync("/metrics"), StringComparison.Ordinal);
 
         await leader.StopAsync();
-        await ClusterHarness.Until(() => Task.FromResult(follower.Controller.IsLeader), Soon, "failover");
+        await Eventually.Until(() => Task.FromResult(follower.Controller.IsLeader), Soon, "failover");
         // The new leader repairs status drift it now owns: clear it by hand, and it comes back.
         await _cluster.Client.PatchAsync(ResourceTypes.Ingresses, "default", "shop",
             System.Text.Json.Nodes.JsonNode.Parse("""{"status":{"loadBalancer":{"ingress":null}}}""")!, "status");
         await _cluster.ApplyAsync(Ingress("shop", "shop.example", "/v2", "web"));
-        await ClusterHarness.Until(async () => await AddressOf("shop") == "192.0.2.10", Soon, "status written by the new leader");
+        await Eventually.Until(async () => await AddressOf("shop") == "192.0.2.10", Soon, "status written by the new leader");
         Assert.Matches(@"cloudingress_status_writes_total\{result=""success""\} [1-9]", await follower.AdminAsync("/metrics"));
     }
 
@@ -131,13 +132,13 @@ public sealed class ControllerEndToEndTests(Xunit.Abstractions.ITestOutputHelper
         var replica = await _cluster.StartReplicaAsync("solo", elect: false);
         await _cluster.ApplyAsync(Service("web") + Slice("web", "web-1", port) + Ingress("shop", "shop.example", "/", "web")
             + Ingress("broken", "broken.example", "/", "missing"));
-        await ClusterHarness.Until(async () => (await replica.GetAsync("shop.example", "/")).Status == HttpStatusCode.OK, Soon, "the good Ingress routes");
-        await ClusterHarness.Until(async () => (await _cluster.KubectlAsync(null, "get", "events", "-o", "jsonpath={range .items[*]}{.involvedObject.name} {.reason}{\"\\n\"}{end}"))
+        await Eventually.Until(async () => (await replica.GetAsync("shop.example", "/")).Status == HttpStatusCode.OK, Soon, "the good Ingress routes");
+        await Eventually.Until(async () => (await _cluster.KubectlAsync(null, "get", "events", "-o", "jsonpath={range .items[*]}{.involvedObject.name} {.reason}{\"\\n\"}{end}"))
             .Contains("broken ", StringComparison.Ordinal), Soon, "an Event on the broken Ingress");
         var events = await _cluster.Client.ListAsync(ResourceTypes.Events, "default");
         Assert.Single(events.Items, e => e.InvolvedObject.Name == "broken");
         await _cluster.ApplyAsync(Ingress("other", "other.example", "/", "web"));
-        await ClusterHarness.Until(async () => (await replica.GetAsync("other.example", "/")).Status == HttpStatusCode.OK, Soon, "a later Ingress routes");
+        await Eventually.Until(async () => (await replica.GetAsync("other.example", "/")).Status == HttpStatusCode.OK, Soon, "a later Ingress routes");
         Assert.Single((await _cluster.Client.ListAsync(ResourceTypes.Events, "default")).Items, e => e.InvolvedObject.Name == "broken");
     }
 

@@ -1,6 +1,7 @@
 using CloudIngress.Controller.Cluster;
 using CloudIngress.Core.Model;
 using CloudIngress.Kubernetes.Api;
+using CloudIngress.Tests;
 using Microsoft.Extensions.Logging;
 
 namespace CloudIngress.EndToEnd.Tests;
@@ -42,20 +43,20 @@ public sealed class FinalizerTests(Xunit.Abstractions.ITestOutputHelper output) 
               defaultBackend:
                 service: {name: web, port: {number: 80}}
             """);
-        await ClusterHarness.Until(async () => (await Shop())?.Metadata.Finalizers?.Contains("cloudingress.io/finalizer") == true, Soon, "finalizer added");
-        await ClusterHarness.Until(() => Task.FromResult(_cloud.Frontends.Count == 1), Soon, "load balancer created");
+        await Eventually.Until(async () => (await Shop())?.Metadata.Finalizers?.Contains("cloudingress.io/finalizer") == true, Soon, "finalizer added");
+        await Eventually.Until(() => Task.FromResult(_cloud.Frontends.Count == 1), Soon, "load balancer created");
         Assert.True(_cloud.FinalizerSeenBeforeCreate, "the finalizer must be on the object before its cloud resources exist");
-        await ClusterHarness.Until(async () => (await Shop())?.Status?.LoadBalancer?.Ingress is [{ Hostname: "lb-1.cloud.example" }], Soon, "cloud address in status");
+        await Eventually.Until(async () => (await Shop())?.Status?.LoadBalancer?.Ingress is [{ Hostname: "lb-1.cloud.example" }], Soon, "cloud address in status");
 
         _cloud.Failing = true;
         await _cluster.KubectlAsync(null, "delete", "ingress", "shop", "--wait=false");
-        await ClusterHarness.Until(() => Task.FromResult(_cloud.FailedApplies >= 2), Soon, "deletion attempts while the cloud refuses");
+        await Eventually.Until(() => Task.FromResult(_cloud.FailedApplies >= 2), Soon, "deletion attempts while the cloud refuses");
         var stuck = await Shop();
         Assert.NotNull(stuck?.Metadata.DeletionTimestamp);
         Assert.Contains("cloudingress.io/finalizer", stuck!.Metadata.Finalizers!);
 
         _cloud.Failing = false;
-        await ClusterHarness.Until(async () => await Shop() is null, Soon, "object gone once the cloud side is gone");
+        await Eventually.Until(async () => await Shop() is null, Soon, "object gone once the cloud side is gone");
         Assert.Empty(_cloud.Frontends);
     }
 

@@ -1,4 +1,5 @@
 using CloudIngress.Controller.Cli;
+using CloudIngress.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 using System.Net;
 using System.Net.Sockets;
@@ -38,7 +39,7 @@ public sealed class RunCommandTests : IAsyncLifetime
              $"--http-port={http}", $"--https-port={https}", $"--admin-port={admin}", "--shutdown-timeout=1"],
             TextWriter.Null, TextWriter.Null, stop.Token);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        await ClusterHarness.Until(async () =>
+        await Eventually.Until(async () =>
         {
             try
             {
@@ -76,9 +77,9 @@ public sealed class RunCommandTests : IAsyncLifetime
                   name: web
                   port: {number: 80}
             """);
-        await ClusterHarness.Until(async () => (await client.GetAsync($"http://127.0.0.1:{http}/x")).StatusCode == HttpStatusCode.OK,
+        await Eventually.Until(async () => (await client.GetAsync($"http://127.0.0.1:{http}/x")).StatusCode == HttpStatusCode.OK,
             TimeSpan.FromSeconds(10), "routed");
-        await ClusterHarness.Until(async () => (await _cluster.KubectlAsync(null, "get", "ingress", "shop", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}")) == "203.0.113.5",
+        await Eventually.Until(async () => (await _cluster.KubectlAsync(null, "get", "ingress", "shop", "-o", "jsonpath={.status.loadBalancer.ingress[0].ip}")) == "203.0.113.5",
             TimeSpan.FromSeconds(10), "status");
 
         await stop.CancelAsync();

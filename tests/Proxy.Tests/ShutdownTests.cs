@@ -1,4 +1,5 @@
 using CloudIngress.Proxy.Tests.Infrastructure;
+using CloudIngress.Tests;
 using System.Net;
 using System.Net.Sockets;
 
@@ -17,11 +18,11 @@ public sealed class ShutdownTests
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(proxy.AdminUrl("/readyz"))).StatusCode);
 
         var inFlight = client.GetAsync("http://app.example.com/delay/2000");
-        await Until(() => Task.FromResult(web.InFlight == 1));
+        await Eventually.Until(() => Task.FromResult(web.InFlight == 1));
         var stopping = proxy.Server.StopAsync();
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync(proxy.AdminUrl("/readyz"))).StatusCode);
-        await Until(async () =>
+        await Eventually.Until(async () =>
         {
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
             try
@@ -41,13 +42,4 @@ public sealed class ShutdownTests
         await stopping;
     }
 
-    private static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -83,8 +83,6 @@ internal sealed partial class ClusterController
 
     public bool IsLeader => _elector?.IsLeader ?? true;
 
-    public bool Synced => _cache.Synced;
-
     public async Task RunAsync(Action<ProxyServer>? started, CancellationToken cancellationToken)
     {
         await using var server = await ProxyServer.StartAsync(_options.Proxy, _loggers, cancellationToken);

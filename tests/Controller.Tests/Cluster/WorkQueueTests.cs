@@ -1,4 +1,5 @@
 using CloudIngress.Controller.Cluster;
+using CloudIngress.Tests;
 using System.Collections.Concurrent;
 
 namespace CloudIngress.Controller.Tests.Cluster;
@@ -41,11 +42,11 @@ public sealed class WorkQueueTests
             return true;
         }, workers: 4, stop.Token);
 
-        await Until(() => worked.GetValueOrDefault("a") == 1 && worked.GetValueOrDefault("b") == 1);
+        await Eventually.Until(() => worked.GetValueOrDefault("a") == 1 && worked.GetValueOrDefault("b") == 1);
         queue.Add("a");
         queue.Add("a");
         gate.SetResult();
-        await Until(() => worked["a"] == 2);
+        await Eventually.Until(() => worked["a"] == 2);
         await Task.Delay(100);
         Assert.Equal(2, worked["a"]);
         Assert.False(overlapped);
@@ -78,7 +79,7 @@ public sealed class WorkQueueTests
             queue.Add($"good{i}");
         }
 
-        await Until(() => attempts.Count == 4);
+        await Eventually.Until(() => attempts.Count == 4);
         Assert.Equal(20, others);
         var times = attempts.ToArray();
         var gaps = times.Zip(times.Skip(1), (x, y) => (y - x).TotalMilliseconds).ToArray();
@@ -109,19 +110,10 @@ public sealed class WorkQueueTests
 
         var started = DateTime.UtcNow;
         var run = queue.RunAsync((_, _) => { Interlocked.Increment(ref done); return Task.FromResult(true); }, workers: 4, stop.Token);
-        await Until(() => done == 26);
+        await Eventually.Until(() => done == 26);
         Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(450), "26 starts at 50/s take about half a second");
         await stop.CancelAsync();
         await run;
     }
 
-    private static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(5);
-        }
-    }
 }

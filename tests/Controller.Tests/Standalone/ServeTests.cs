@@ -3,6 +3,7 @@ using CloudIngress.Controller.Standalone;
 using CloudIngress.Core.Build;
 using CloudIngress.Proxy;
 using CloudIngress.Proxy.Hosting;
+using CloudIngress.Tests;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
 using System.Net;
@@ -48,14 +49,14 @@ public sealed class ServeTests : IAsyncLifetime
         Assert.Equal("blue", await Backend());
 
         File.WriteAllText(Path.Combine(_dir, "ingress.yaml"), Ingress("green"));
-        await Until(async () => await Backend() == "green");
+        await Eventually.Until(async () => await Backend() == "green");
 
         File.WriteAllText(Path.Combine(_dir, "ingress.yaml"), "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: [broken");
-        await Until(async () => (await Metrics()).Contains("cloudingress_config_reloads_total{result=\"failure\"} 1", StringComparison.Ordinal));
+        await Eventually.Until(async () => (await Metrics()).Contains("cloudingress_config_reloads_total{result=\"failure\"} 1", StringComparison.Ordinal));
         Assert.Equal("green", await Backend());
 
         File.WriteAllText(Path.Combine(_dir, "ingress.yaml"), Ingress("blue"));
-        await Until(async () => await Backend() == "blue");
+        await Eventually.Until(async () => await Backend() == "blue");
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public sealed class ServeTests : IAsyncLifetime
     {
         File.WriteAllText(Path.Combine(_dir, "second.yaml"), Ingress("green").Replace("name: app", "name: second", StringComparison.Ordinal)
             .Replace("app.example.com", "second.example.com", StringComparison.Ordinal));
-        await Until(async () => await Backend("second.example.com") == "green");
+        await Eventually.Until(async () => await Backend("second.example.com") == "green");
     }
 
     private async Task<string?> Backend(string host = "app.example.com")
@@ -83,15 +84,6 @@ public sealed class ServeTests : IAsyncLifetime
         return await client.GetStringAsync($"http://127.0.0.1:{_server!.AdminPort}/metrics");
     }
 
-    private static async Task Until(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "not applied within 10 s");
-            await Task.Delay(100);
-        }
-    }
 
     private static string Backend(string name, WebApplication app) => $"""
         apiVersion: v1

@@ -2,6 +2,7 @@ using CloudIngress.Core.Resources;
 using CloudIngress.Emulators.Kubernetes;
 using CloudIngress.Kubernetes.Api;
 using CloudIngress.Kubernetes.Leader;
+using CloudIngress.Tests;
 
 namespace CloudIngress.Kubernetes.Tests.Leader;
 
@@ -28,7 +29,7 @@ public sealed class LeaderElectorTests(Xunit.Abstractions.ITestOutputHelper outp
     {
         var (a, stopA, runA) = Start("a");
         var (b, stopB, runB) = Start("b");
-        await Until(() => a.IsLeader || b.IsLeader);
+        await Eventually.Until(() => a.IsLeader || b.IsLeader);
         await Task.Delay(1500); // several renewals: the other never takes over a live lease
         Assert.True(a.IsLeader ^ b.IsLeader);
         var (leader, stopLeader, runLeader, follower) = a.IsLeader ? (a, stopA, runA, b) : (b, stopB, runB, a);
@@ -39,7 +40,7 @@ public sealed class LeaderElectorTests(Xunit.Abstractions.ITestOutputHelper outp
         await stopLeader.CancelAsync();
         await runLeader;
         Assert.False(leader.IsLeader);
-        await Until(() => follower.IsLeader);
+        await Eventually.Until(() => follower.IsLeader);
         Assert.True(DateTime.UtcNow - stoppedAt < TimeSpan.FromSeconds(1.5), "a released lease should not have to expire first");
         var lease = await _client.GetAsync(ResourceTypes.Leases, "default", "lock");
         Assert.Equal(follower.Identity, lease.Spec!.HolderIdentity);
@@ -61,7 +62,7 @@ public sealed class LeaderElectorTests(Xunit.Abstractions.ITestOutputHelper outp
         var (candidate, stop, run) = Start("next");
         await Task.Delay(1000);
         Assert.False(candidate.IsLeader);
-        await Until(() => candidate.IsLeader);
+        await Eventually.Until(() => candidate.IsLeader);
         await stop.CancelAsync();
         await run;
         Assert.Null((await _client.GetAsync(ResourceTypes.Leases, "default", "lock")).Spec!.HolderIdentity);
@@ -71,11 +72,11 @@ public sealed class LeaderElectorTests(Xunit.Abstractions.ITestOutputHelper outp
     public async Task ALeaderThatCannotRenew_StopsLeading()
     {
         var (leader, stop, run) = Start("alone");
-        await Until(() => leader.IsLeader);
+        await Eventually.Until(() => leader.IsLeader);
         _api.Faults.FailNext(1000, 500, "/leases/");
-        await Until(() => !leader.IsLeader);
+        await Eventually.Until(() => !leader.IsLeader);
         _api.Faults.Clear();
-        await Until(() => leader.IsLeader);
+        await Eventually.Until(() => leader.IsLeader);
         await stop.CancelAsync();
         await run;
     }
@@ -101,13 +102,4 @@ public sealed class LeaderElectorTests(Xunit.Abstractions.ITestOutputHelper outp
         return (elector, stop, elector.RunAsync(stop.Token));
     }
 
-    private static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(20);
-        }
-    }
 }

@@ -1,6 +1,7 @@
 using CloudIngress.Emulators.Kubernetes;
 using CloudIngress.Kubernetes.Api;
 using CloudIngress.Kubernetes.Observe;
+using CloudIngress.Tests;
 using System.Text.Json.Nodes;
 
 namespace CloudIngress.Kubernetes.Tests.Observe;
@@ -21,7 +22,7 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
         await Apply(ResourceTypes.Services, "before", new JsonObject { ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = 80 }) } });
         _cache = new ClusterCache(_client, new TestLogger(output));
         _running = _cache.RunAsync(_stop.Token);
-        await Until(() => _cache.Synced);
+        await Eventually.Until(() => _cache.Synced);
     }
 
     public async Task DisposeAsync()
@@ -44,9 +45,9 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         Assert.Contains(_cache.Snapshot().Services, s => s.Metadata.Name == "before");
         await Apply(ResourceTypes.Ingresses, "web", IngressSpec());
-        await Until(() => _cache.Snapshot().Ingresses.Any(i => i.Metadata.Name == "web"));
+        await Eventually.Until(() => _cache.Snapshot().Ingresses.Any(i => i.Metadata.Name == "web"));
         await _client.DeleteAsync(ResourceTypes.Services, "default", "before");
-        await Until(() => _cache.Snapshot().Services.Count == 0);
+        await Eventually.Until(() => _cache.Snapshot().Services.Count == 0);
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         _api.Store.DropWatches();
         await Apply(ResourceTypes.Services, "while-dropped", new JsonObject());
-        await Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "while-dropped"));
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "while-dropped"));
         Assert.True(_cache.WatchRestarts > 0);
     }
 
@@ -75,13 +76,13 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     public async Task ExpiredHistory_Relists_AndReportsDeletions()
     {
         await Apply(ResourceTypes.Services, "doomed", new JsonObject());
-        await Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "doomed"));
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "doomed"));
         _api.Store.DropWatches();
         await _client.DeleteAsync(ResourceTypes.Services, "default", "doomed");
         await Apply(ResourceTypes.Services, "fresh", new JsonObject());
         _api.Store.CompactHistory();
         _api.Store.DropWatches();
-        await Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "fresh") && _cache.Snapshot().Services.All(s => s.Metadata.Name != "doomed"));
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "fresh") && _cache.Snapshot().Services.All(s => s.Metadata.Name != "doomed"));
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         await Apply(ResourceTypes.Secrets, "users", new JsonObject { ["type"] = "Opaque", ["data"] = new JsonObject { ["auth"] = "dXNlcjpwYXNz" } });
         await Apply(ResourceTypes.Secrets, "site", new JsonObject { ["type"] = "kubernetes.io/tls", ["data"] = new JsonObject { ["tls.crt"] = "eA==", ["tls.key"] = "eQ==" } });
-        await Until(() => _cache.Secrets.Items.Count == 2);
+        await Eventually.Until(() => _cache.Secrets.Items.Count == 2);
         Assert.Null(_cache.Secrets.Find("default", "users")!.Data);
         Assert.NotNull(_cache.Secrets.Find("default", "site")!.Data);
         Assert.DoesNotContain(_cache.Snapshot().Secrets, s => s.Metadata.Name == "users");
@@ -101,7 +102,7 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
 
         var spec = IngressSpec();
         await Apply(ResourceTypes.Ingresses, "staff", spec, new JsonObject { ["cloudingress.io/auth-type"] = "basic", ["cloudingress.io/auth-secret"] = "users" });
-        await Until(() => _cache.Snapshot().Secrets.Any(s => s.Metadata.Name == "users"));
+        await Eventually.Until(() => _cache.Snapshot().Secrets.Any(s => s.Metadata.Name == "users"));
         Assert.Equal("b3RoZXI=", _cache.Secrets.Find("default", "users")!.Data!["auth"]);
     }
 
@@ -138,13 +139,4 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
         await _client.ApplyAsync(type, "default", name, body, "test");
     }
 
-    private static async Task Until(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(20);
-        }
-    }
 }

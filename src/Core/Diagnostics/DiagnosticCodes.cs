@@ -64,4 +64,11 @@ public static class DiagnosticCodes
     // Services of type LoadBalancer
     public const string ServiceNoPorts = "ServiceNoPorts";
     public const string UnsupportedProtocol = "UnsupportedProtocol";
+
+    // Cloud providers (Translate)
+    public const string ProviderUnsupported = "ProviderUnsupported";
+    public const string ProviderQuotaExceeded = "ProviderQuotaExceeded";
+    public const string CertificateNotFound = "CertificateNotFound";
+    public const string PassthroughListenerConflict = "PassthroughListenerConflict";
+    public const string LoadBalancerSharded = "LoadBalancerSharded";
 }

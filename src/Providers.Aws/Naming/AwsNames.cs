@@ -22,6 +22,9 @@ public static class AwsNames
     /// <summary>A target group name; <paramref name="resourceId"/> includes everything that forces a new group (port, protocol, target type).</summary>
     public static string TargetGroup(string cluster, string resourceId) => Name(cluster, resourceId, "tg");
 
+    /// <summary>A security group name (EC2 allows 255 characters; the same shape keeps them recognisable).</summary>
+    public static string SecurityGroup(string cluster, string resourceId) => Name(cluster, resourceId, "sg");
+
     /// <summary>True when ELBv2 would accept <paramref name="name"/> as a load balancer or target group name.</summary>
     public static bool IsValid(string name) =>
         name.Length is > 0 and <= MaxLength

@@ -3,7 +3,10 @@ using System.Text.Json.Nodes;
 
 namespace CloudIngress.Providers.Aws.Clients;
 
-public sealed record AcmCertificateSummary(string Arn, string DomainName, IReadOnlyList<string> SubjectAlternativeNames, string Status, string? Type, DateTimeOffset? NotAfter);
+public sealed record AcmCertificateSummary(string Arn, string DomainName, IReadOnlyList<string> SubjectAlternativeNames, string Status, string? Type, DateTimeOffset? NotAfter)
+{
+    public bool InUse { get; init; }
+}
 
 public sealed record AcmCertificate(string Arn, string DomainName, IReadOnlyList<string> SubjectAlternativeNames, string Status, string? Type, IReadOnlyList<string> InUseBy);
 
@@ -70,7 +73,10 @@ public sealed class AcmClient(AwsJsonClient json)
                     Strings(c["SubjectAlternativeNameSummaries"]),
                     c["Status"]?.GetValue<string>() ?? "UNKNOWN",
                     c["Type"]?.GetValue<string>(),
-                    c["NotAfter"] is { } notAfter ? DateTimeOffset.FromUnixTimeMilliseconds((long)(notAfter.GetValue<double>() * 1000)) : null));
+                    c["NotAfter"] is { } notAfter ? DateTimeOffset.FromUnixTimeMilliseconds((long)(notAfter.GetValue<double>() * 1000)) : null)
+                {
+                    InUse = c["InUse"]?.GetValue<bool>() ?? false,
+                });
             }
 
             token = result["NextToken"]?.GetValue<string>();

@@ -83,7 +83,7 @@ public static class AwsTranslator
 
         for (var shard = 0; shard < sharding.ShardHosts.Count; shard++)
         {
-            var key = "alb/" + frontend.Id + (shard == 0 ? string.Empty : "/" + (shard + 1).ToString(CultureInfo.InvariantCulture));
+            var key = AwsTags.Value("alb/" + frontend.Id + (shard == 0 ? string.Empty : "/" + (shard + 1).ToString(CultureInfo.InvariantCulture)));
             var hosts = sharding.ShardHosts[shard];
             var planned = new List<ListenerPlan>();
             var budget = quota;
@@ -124,7 +124,7 @@ public static class AwsTranslator
                 FrontendId = frontend.Id,
                 Type = LoadBalancerType.Application,
                 Scheme = Scheme(frontend),
-                SecurityGroupKey = "sg/" + key,
+                SecurityGroupKey = AwsTags.Value("sg/" + key),
                 Listeners = planned.ToValueList(),
                 Members = [.. members.Where(m => sharding.ShardOf.GetValueOrDefault(m, 0) == shard)],
             };
@@ -168,7 +168,7 @@ public static class AwsTranslator
     /// </summary>
     private static LoadBalancerPlan? PassthroughLoadBalancer(Frontend frontend, TranslateContext context)
     {
-        var key = "nlb/" + frontend.Id;
+        var key = AwsTags.Value("nlb/" + frontend.Id);
         var listeners = new List<ListenerPlan>();
         var members = new List<ObjectRef>();
         foreach (var listener in frontend.Listeners.Where(l => l.Passthrough.Count > 0))
@@ -196,7 +196,7 @@ public static class AwsTranslator
             FrontendId = frontend.Id,
             Type = LoadBalancerType.Network,
             Scheme = Scheme(frontend),
-            SecurityGroupKey = "sg/" + key,
+            SecurityGroupKey = AwsTags.Value("sg/" + key),
             Listeners = listeners.ToValueList(),
             Members = [.. members.Distinct()],
         };
@@ -204,7 +204,7 @@ public static class AwsTranslator
 
     private static LoadBalancerPlan ServiceLoadBalancer(Frontend frontend, TranslateContext context)
     {
-        var key = "nlb/" + frontend.Id;
+        var key = AwsTags.Value("nlb/" + frontend.Id);
         var subject = frontend.Members.FirstOrDefault() ?? new ObjectRef("Service", null, frontend.Name);
         var listeners = new List<ListenerPlan>();
         foreach (var listener in frontend.Listeners)
@@ -229,7 +229,7 @@ public static class AwsTranslator
             FrontendId = frontend.Id,
             Type = LoadBalancerType.Network,
             Scheme = Scheme(frontend),
-            SecurityGroupKey = "sg/" + key,
+            SecurityGroupKey = AwsTags.Value("sg/" + key),
             Listeners = listeners.ToValueList(),
             Members = frontend.Members,
         };

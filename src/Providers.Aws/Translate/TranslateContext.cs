@@ -29,7 +29,7 @@ internal sealed class TranslateContext(GatewayModel model, AwsTranslateOptions o
     /// <summary>The import of a Secret's certificate, keyed by the Secret.</summary>
     public string Import(TlsCertificate certificate)
     {
-        var key = "cert/" + certificate.Id;
+        var key = AwsTags.Value("cert/" + certificate.Id);
         if (!Imports.ContainsKey(key))
         {
             var blocks = PemBlocks(certificate.CertificatePem);
@@ -93,7 +93,7 @@ internal sealed class TranslateContext(GatewayModel model, AwsTranslateOptions o
         }
 
         var port = targetType == "instance" ? pool.NodePort!.Value : int.TryParse(pool.Port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 80;
-        var key = $"tg/{pool.Id}@{loadBalancerKey}/{protocol}/{version ?? "-"}/{targetType}/{port.ToString(CultureInfo.InvariantCulture)}";
+        var key = AwsTags.Value($"tg/{pool.Id}@{loadBalancerKey}/{protocol}/{version ?? "-"}/{targetType}/{port.ToString(CultureInfo.InvariantCulture)}");
         if (TargetGroups.ContainsKey(key))
         {
             return key;

@@ -1,0 +1,165 @@
+using CloudIngress.Core.Diagnostics;
+using CloudIngress.Core.Model;
+using CloudIngress.Providers.Aws.Clients;
+using CloudIngress.Providers.Aws.Deploy;
+using CloudIngress.Providers.Aws.Plan;
+using CloudIngress.Providers.Aws.Translate;
+
+namespace CloudIngress.Providers.Aws;
+
+public sealed record AwsProviderOptions
+{
+    public required string ClusterName { get; init; }
+
+    public string? VpcId { get; init; }
+
+    public IReadOnlyList<string> Subnets { get; init; } = [];
+
+    public int MaxRulesPerLoadBalancer { get; init; } = 100;
+
+    /// <summary>Read, diff and execute at most this many times per apply: a pass cut short by an AWS error is followed by a fresh read.</summary>
+    public int Passes { get; init; } = 5;
+
+    public int InUseAttempts { get; init; } = 12;
+
+    public TimeSpan InUseDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    public Action<string> Warn { get; init; } = _ => { };
+}
+
+/// <summary>What an apply did: the plan it converged to, the DNS names, and what it changed.</summary>
+public sealed record AwsApplyResult
+{
+    public required AwsPlan Plan { get; init; }
+
+    /// <summary>DNS names by frontend id (a sharded group has several).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Addresses { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>The DNS name each Ingress or Service publishes.</summary>
+    public IReadOnlyDictionary<ObjectRef, string> MemberAddresses { get; init; } = new Dictionary<ObjectRef, string>();
+
+    /// <summary>Every mutating operation carried out, in order.</summary>
+    public IReadOnlyList<AwsOperation> Executed { get; init; } = [];
+
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}
+
+/// <summary>
+/// The AWS provider: read what the cluster owns, translate the model, diff, execute, until nothing
+/// is left to do. An unchanged model reads and changes nothing.
+/// </summary>
+public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
+{
+    private readonly AwsNetwork _network = new(aws.Ec2, options.VpcId, options.Subnets, options.Warn);
+
+    public AwsClients Clients => aws;
+
+    /// <summary>The operations an apply would start with, against what exists now. Read calls only.</summary>
+    public async Task<(AwsPlan Plan, IReadOnlyList<AwsOperation> Operations)> PlanAsync(GatewayModel model, CancellationToken ct)
+    {
+        var (inventory, issued) = await InventoryReader.ReadAsync(aws, options.ClusterName, ct);
+        var plan = await ResolveInstancesAsync(Translate(model, options, issued), ct);
+        return (plan, AwsDiff.Compute(inventory, plan));
+    }
+
+    /// <summary>Offline: what a first apply would create, without calling AWS (discovery has nothing to choose from).</summary>
+    public static (AwsPlan Plan, IReadOnlyList<AwsOperation> Operations) PlanOffline(GatewayModel model, AwsProviderOptions options)
+    {
+        var plan = Translate(model, options, []);
+        return (plan, AwsDiff.Compute(new AwsInventory(), plan));
+    }
+
+    public async Task<AwsApplyResult> ApplyAsync(GatewayModel model, CancellationToken ct)
+    {
+        var executed = new List<AwsOperation>();
+        var warnings = new List<string>();
+        Exception? last = null;
+        for (var pass = 1; pass <= options.Passes; pass++)
+        {
+            var (inventory, issued) = await InventoryReader.ReadAsync(aws, options.ClusterName, ct);
+            var plan = await ResolveInstancesAsync(Translate(model, options, issued), ct);
+            var operations = AwsDiff.Compute(inventory, plan);
+            if (operations.Count == 0)
+            {
+                return Result(plan, inventory, executed, warnings);
+            }
+
+            var executor = new AwsExecutor(aws, _network, options.ClusterName, inventory) { InUseAttempts = options.InUseAttempts, InUseDelay = options.InUseDelay };
+            try
+            {
+                foreach (var operation in operations)
+                {
+                    await executor.ExecuteAsync([operation], ct);
+                    executed.Add(operation);
+                }
+            }
+            catch (Exception e) when (e is AwsServiceException or InvalidOperationException && !ct.IsCancellationRequested)
+            {
+                // Read again and carry on from what is there now; the next pass sees what this one did.
+                last = e;
+                warnings.Add($"pass {pass}: {e.Message}");
+            }
+        }
+
+        throw new AwsApplyIncompleteException($"AWS did not converge in {options.Passes} passes; last error: {last?.Message ?? "changes kept appearing"}", last);
+    }
+
+    /// <summary>Deletes everything the cluster owns: an apply of nothing.</summary>
+    public Task<AwsApplyResult> DestroyAsync(CancellationToken ct) => ApplyAsync(new GatewayModel(), ct);
+
+    private static AwsPlan Translate(GatewayModel model, AwsProviderOptions options, IReadOnlyList<AvailableCertificate> issued) =>
+        AwsTranslator.Translate(model, new AwsTranslateOptions
+        {
+            ClusterName = options.ClusterName,
+            MaxRulesPerLoadBalancer = options.MaxRulesPerLoadBalancer,
+            AcmCertificates = issued,
+        });
+
+    /// <summary>Instance targets are planned by node name; AWS wants instance ids (nodes' private DNS names).</summary>
+    private async Task<AwsPlan> ResolveInstancesAsync(AwsPlan plan, CancellationToken ct)
+    {
+        var nodes = plan.TargetGroups.Where(t => t.TargetType == "instance").SelectMany(t => t.Targets.Select(x => x.Id)).Distinct(StringComparer.Ordinal).ToList();
+        if (nodes.Count == 0)
+        {
+            return plan;
+        }
+
+        var instances = (await aws.Ec2.DescribeInstancesAsync([new Ec2Filter("private-dns-name", nodes)], ct))
+            .Where(i => i.PrivateDnsName is not null)
+            .GroupBy(i => i.PrivateDnsName!, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.OrdinalIgnoreCase);
+        foreach (var missing in nodes.Where(n => !instances.ContainsKey(n)))
+        {
+            options.Warn($"node {missing} has no EC2 instance with that private DNS name; it is not registered as a target");
+        }
+
+        return plan with
+        {
+            TargetGroups = [.. plan.TargetGroups.Select(t => t.TargetType != "instance" ? t : t with
+            {
+                Targets = t.Targets.Where(x => instances.ContainsKey(x.Id)).Select(x => x with { Id = instances[x.Id] })
+                    .Distinct().OrderBy(x => x.Id, StringComparer.Ordinal).ToValueList(),
+            })],
+        };
+    }
+
+    private static AwsApplyResult Result(AwsPlan plan, AwsInventory inventory, List<AwsOperation> executed, List<string> warnings)
+    {
+        var dns = inventory.LoadBalancers.GroupBy(l => l.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().LoadBalancer.DnsName, StringComparer.Ordinal);
+        var addresses = plan.LoadBalancers.Where(l => dns.ContainsKey(l.Key)).GroupBy(l => l.FrontendId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(l => dns[l.Key])], StringComparer.Ordinal);
+        var members = new Dictionary<ObjectRef, string>();
+        foreach (var lb in plan.LoadBalancers.Where(l => dns.ContainsKey(l.Key)))
+        {
+            foreach (var member in lb.Members)
+            {
+                // NLBs come after ALBs in key order; a passthrough Ingress publishes its NLB.
+                members[member] = dns[lb.Key];
+            }
+        }
+
+        return new AwsApplyResult { Plan = plan, Addresses = addresses, MemberAddresses = members, Executed = executed, Warnings = warnings };
+    }
+}
+
+public sealed class AwsApplyIncompleteException(string message, Exception? inner) : Exception(message, inner);

@@ -1,0 +1,190 @@
+using CloudIngress.Providers.Aws.Clients;
+using CloudIngress.Providers.Aws.Plan;
+
+namespace CloudIngress.Providers.Aws.Deploy;
+
+/// <summary>
+/// One mutating AWS call the diff asks for. Resources not yet created are named by key and
+/// resolved to ids and ARNs by the executor as it goes; existing ones carry their ARN.
+/// </summary>
+public abstract record AwsOperation
+{
+    /// <summary>The ELBv2/EC2/ACM operation name.</summary>
+    public abstract string Call { get; }
+
+    /// <summary><c>+</c> create, <c>~</c> change, <c>-</c> delete (for plans).</summary>
+    public abstract char Verb { get; }
+
+    public abstract string Subject { get; }
+
+    public override string ToString() => $"{Verb} {Call} {Subject}";
+}
+
+public sealed record CreateSecurityGroup(SecurityGroupPlan Plan) : AwsOperation
+{
+    public override string Call => "CreateSecurityGroup";
+    public override char Verb => '+';
+    public override string Subject => $"{Plan.Name} ({Plan.Key})";
+}
+
+public sealed record AuthorizeIngress(string SecurityGroupKey, IReadOnlyList<Ec2Permission> Permissions) : AwsOperation
+{
+    public override string Call => "AuthorizeSecurityGroupIngress";
+    public override char Verb => '~';
+    public override string Subject => $"{SecurityGroupKey}: {string.Join(", ", Permissions)}";
+}
+
+public sealed record RevokeIngress(string GroupId, IReadOnlyList<Ec2Permission> Permissions) : AwsOperation
+{
+    public override string Call => "RevokeSecurityGroupIngress";
+    public override char Verb => '~';
+    public override string Subject => $"{GroupId}: {string.Join(", ", Permissions)}";
+}
+
+public sealed record DeleteSecurityGroup(string GroupId, string Key) : AwsOperation
+{
+    public override string Call => "DeleteSecurityGroup";
+    public override char Verb => '-';
+    public override string Subject => $"{GroupId} ({Key})";
+}
+
+/// <summary>Imports a Secret's certificate, or re-imports it over <see cref="ExistingArn"/> when the Secret changed.</summary>
+public sealed record ImportCertificate(CertificateImportPlan Plan, string? ExistingArn) : AwsOperation
+{
+    public override string Call => "ImportCertificate";
+    public override char Verb => ExistingArn is null ? '+' : '~';
+    public override string Subject => $"{Plan.Key} sha256 {Plan.Sha256[..Math.Min(12, Plan.Sha256.Length)]}";
+}
+
+public sealed record DeleteCertificate(string Arn, string Key) : AwsOperation
+{
+    public override string Call => "DeleteCertificate";
+    public override char Verb => '-';
+    public override string Subject => $"{Key} {Arn}";
+}
+
+public sealed record CreateTargetGroup(TargetGroupPlan Plan) : AwsOperation
+{
+    public override string Call => "CreateTargetGroup";
+    public override char Verb => '+';
+    public override string Subject => $"{Plan.Name} {Plan.Protocol}:{Plan.Port} {Plan.TargetType} ({Plan.PoolId})";
+}
+
+public sealed record ModifyTargetGroup(string TargetGroupKey, HealthCheckSpec HealthCheck) : AwsOperation
+{
+    public override string Call => "ModifyTargetGroup";
+    public override char Verb => '~';
+    public override string Subject => $"{TargetGroupKey} health check";
+}
+
+public sealed record ModifyTargetGroupAttributes(string TargetGroupKey, IReadOnlyDictionary<string, string> Attributes) : AwsOperation
+{
+    public override string Call => "ModifyTargetGroupAttributes";
+    public override char Verb => '~';
+    public override string Subject => $"{TargetGroupKey} {string.Join(", ", Attributes.Select(a => $"{a.Key}={a.Value}"))}";
+}
+
+public sealed record RegisterTargets(string TargetGroupKey, IReadOnlyList<TargetSpec> Targets) : AwsOperation
+{
+    public override string Call => "RegisterTargets";
+    public override char Verb => '~';
+    public override string Subject => $"{TargetGroupKey} + {string.Join(", ", Targets)}";
+}
+
+public sealed record DeregisterTargets(string TargetGroupKey, IReadOnlyList<TargetSpec> Targets) : AwsOperation
+{
+    public override string Call => "DeregisterTargets";
+    public override char Verb => '~';
+    public override string Subject => $"{TargetGroupKey} - {string.Join(", ", Targets)}";
+}
+
+public sealed record DeleteTargetGroup(string Arn, string Key) : AwsOperation
+{
+    public override string Call => "DeleteTargetGroup";
+    public override char Verb => '-';
+    public override string Subject => Key;
+}
+
+public sealed record CreateLoadBalancer(LoadBalancerPlan Plan) : AwsOperation
+{
+    public override string Call => "CreateLoadBalancer";
+    public override char Verb => '+';
+    public override string Subject => $"{Plan.Name} {Plan.Type} {Plan.Scheme} ({Plan.Key})";
+}
+
+public sealed record SetSecurityGroups(string LoadBalancerKey, string SecurityGroupKey) : AwsOperation
+{
+    public override string Call => "SetSecurityGroups";
+    public override char Verb => '~';
+    public override string Subject => $"{LoadBalancerKey} -> {SecurityGroupKey}";
+}
+
+public sealed record DeleteLoadBalancer(string Arn, string Key) : AwsOperation
+{
+    public override string Call => "DeleteLoadBalancer";
+    public override char Verb => '-';
+    public override string Subject => Key;
+}
+
+public sealed record CreateListener(string LoadBalancerKey, ListenerPlan Plan) : AwsOperation
+{
+    public override string Call => "CreateListener";
+    public override char Verb => '+';
+    public override string Subject => $"{LoadBalancerKey} {Plan.Protocol}:{Plan.Port} default {Plan.DefaultAction}";
+}
+
+public sealed record ModifyListener(string ListenerArn, string LoadBalancerKey, ListenerPlan Plan) : AwsOperation
+{
+    public override string Call => "ModifyListener";
+    public override char Verb => '~';
+    public override string Subject => $"{LoadBalancerKey} {Plan.Protocol}:{Plan.Port} default {Plan.DefaultAction}";
+}
+
+public sealed record DeleteListener(string ListenerArn, string LoadBalancerKey, int Port) : AwsOperation
+{
+    public override string Call => "DeleteListener";
+    public override char Verb => '-';
+    public override string Subject => $"{LoadBalancerKey} :{Port}";
+}
+
+public sealed record AddListenerCertificates(string LoadBalancerKey, int Port, IReadOnlyList<CertificateRef> Certificates) : AwsOperation
+{
+    public override string Call => "AddListenerCertificates";
+    public override char Verb => '~';
+    public override string Subject => $"{LoadBalancerKey} :{Port} + {string.Join(", ", Certificates)}";
+}
+
+public sealed record RemoveListenerCertificates(string ListenerArn, string LoadBalancerKey, int Port, IReadOnlyList<string> CertificateArns) : AwsOperation
+{
+    public override string Call => "RemoveListenerCertificates";
+    public override char Verb => '~';
+    public override string Subject => $"{LoadBalancerKey} :{Port} - {string.Join(", ", CertificateArns)}";
+}
+
+public sealed record CreateRule(string LoadBalancerKey, int Port, int Priority, RuleSpec Rule) : AwsOperation
+{
+    public override string Call => "CreateRule";
+    public override char Verb => '+';
+    public override string Subject => $"{LoadBalancerKey} :{Port} #{Priority} {Rule}";
+}
+
+public sealed record ModifyRule(string RuleArn, string LoadBalancerKey, int Port, RuleSpec Rule) : AwsOperation
+{
+    public override string Call => "ModifyRule";
+    public override char Verb => '~';
+    public override string Subject => $"{LoadBalancerKey} :{Port} {Rule}";
+}
+
+public sealed record SetRulePriorities(string LoadBalancerKey, int Port, IReadOnlyList<(string RuleArn, int Priority)> Priorities) : AwsOperation
+{
+    public override string Call => "SetRulePriorities";
+    public override char Verb => '~';
+    public override string Subject => $"{LoadBalancerKey} :{Port} {Priorities.Count} rules";
+}
+
+public sealed record DeleteRule(string RuleArn, string LoadBalancerKey, int Port) : AwsOperation
+{
+    public override string Call => "DeleteRule";
+    public override char Verb => '-';
+    public override string Subject => $"{LoadBalancerKey} :{Port} {RuleArn}";
+}

@@ -41,7 +41,7 @@ public sealed record LoadBalancerPlan
 
     public ValueList<ListenerPlan> Listeners { get; init; } = ValueList<ListenerPlan>.Empty;
 
-    public IReadOnlyList<ObjectRef> Members { get; init; } = [];
+    public ValueList<ObjectRef> Members { get; init; } = ValueList<ObjectRef>.Empty;
 }
 
 /// <summary>A listener; <see cref="Rules"/> are in priority order, <see cref="Certificates"/> default first.</summary>

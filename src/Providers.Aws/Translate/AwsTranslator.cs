@@ -126,7 +126,7 @@ public static class AwsTranslator
                 Scheme = Scheme(frontend),
                 SecurityGroupKey = AwsTags.Value("sg/" + key),
                 Listeners = planned.ToValueList(),
-                Members = [.. members.Where(m => sharding.ShardOf.GetValueOrDefault(m, 0) == shard)],
+                Members = members.Where(m => sharding.ShardOf.GetValueOrDefault(m, 0) == shard).ToValueList(),
             };
         }
     }
@@ -198,7 +198,7 @@ public static class AwsTranslator
             Scheme = Scheme(frontend),
             SecurityGroupKey = AwsTags.Value("sg/" + key),
             Listeners = listeners.ToValueList(),
-            Members = [.. members.Distinct()],
+            Members = members.Distinct().ToValueList(),
         };
     }
 
@@ -231,7 +231,7 @@ public static class AwsTranslator
             Scheme = Scheme(frontend),
             SecurityGroupKey = AwsTags.Value("sg/" + key),
             Listeners = listeners.ToValueList(),
-            Members = frontend.Members,
+            Members = frontend.Members.ToValueList(),
         };
     }
 

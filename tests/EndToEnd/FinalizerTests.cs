@@ -84,7 +84,7 @@ public sealed class FinalizerTests(Xunit.Abstractions.ITestOutputHelper output) 
 
         public bool FinalizerSeenBeforeCreate { get; private set; } = true;
 
-        public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
+        public async Task<CloudAddresses> ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
         {
             if (Failing)
             {
@@ -108,7 +108,7 @@ public sealed class FinalizerTests(Xunit.Abstractions.ITestOutputHelper output) 
                 _addresses[frontend.Id] = $"lb-{_addresses.Count + 1}.cloud.example";
             }
 
-            return _addresses.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[p.Value]);
+            return new CloudAddresses(_addresses.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[p.Value]));
         }
     }
 }

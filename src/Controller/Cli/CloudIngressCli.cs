@@ -13,6 +13,8 @@ public static class CloudIngressCli
             ServeCommand.Create(output, error),
             DemoCommand.Create(output, error),
             RunCommand.Create(output, error),
+            AwsCommands.Apply(output, error),
+            AwsCommands.Destroy(output, error),
         };
 
         var parse = root.Parse(args);

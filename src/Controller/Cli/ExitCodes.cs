@@ -9,4 +9,7 @@ public static class ExitCodes
 
     /// <summary>Unusable input: bad flags, no manifests directory, nothing to read.</summary>
     public const int UnusableInput = 2;
+
+    /// <summary>The cloud did not converge (an API error that retries did not cure).</summary>
+    public const int CloudFailed = 3;
 }

@@ -8,7 +8,10 @@ using System.Text.Json;
 
 namespace CloudIngress.Controller.Cli;
 
-/// <summary><c>cloudingress plan --manifests DIR [--output text|json]</c>: prints the model and its diagnostics.</summary>
+/// <summary>
+/// <c>cloudingress plan --manifests DIR [--output text|json] [--provider aws ...]</c>: prints the model and its
+/// diagnostics, or with a provider, the provider's resources and the operations an apply would make.
+/// </summary>
 internal static class PlanCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
@@ -20,16 +23,25 @@ internal static class PlanCommand
         var ingressClass = EnvOption.String("--ingress-class", "IngressClass name served even when no IngressClass object names it",
             BuildOptions.DefaultIngressClassName);
 
-        var command = new Command("plan", "Build the model from manifests and print frontends, listeners, routes, backends and diagnostics")
+        var provider = EnvOption.String("--provider", "Print a provider's plan instead of the model: aws (kestrel: the model itself)", "kestrel");
+        provider.AcceptOnlyFromAmong("kestrel", "aws");
+        var aws = new AwsFlags();
+        var command = new Command("plan", "Build the model from manifests and print frontends, listeners, routes, backends and diagnostics, or a provider's plan")
         {
-            manifests, format, ingressClass,
+            manifests, format, ingressClass, provider,
         };
-        command.SetAction(parse => Run(
-            parse.GetValue(manifests)!, parse.GetValue(format)!, parse.GetValue(ingressClass)!, output, error));
+        foreach (var option in aws.All)
+        {
+            command.Add(option);
+        }
+
+        command.SetAction((parse, ct) => Run(
+            parse.GetValue(manifests)!, parse.GetValue(format)!, parse.GetValue(ingressClass)!, parse.GetValue(provider) == "aws" ? (aws, parse) : null, output, error, ct));
         return command;
     }
 
-    private static int Run(string directory, string format, string ingressClass, TextWriter output, TextWriter error)
+    private static async Task<int> Run(string directory, string format, string ingressClass, (AwsFlags Flags, ParseResult Parse)? aws, TextWriter output, TextWriter error,
+        CancellationToken ct)
     {
         ManifestSet manifests;
         try
@@ -52,6 +64,10 @@ internal static class PlanCommand
         var model = ModelBuilder.Build(manifests.Snapshot, options);
         var diagnostics = manifests.Diagnostics.Concat(model.Diagnostics).Select(manifests.Locate).Order().ToList();
         model = model with { Diagnostics = diagnostics };
+        if (aws is { } provider)
+        {
+            return await AwsCommands.PlanAsync(model, manifests, diagnostics, provider.Flags, provider.Parse, output, error, ct);
+        }
 
         if (format == "json")
         {

@@ -2,22 +2,25 @@ using CloudIngress.Controller.Cluster;
 using CloudIngress.Kubernetes.Api;
 using CloudIngress.Kubernetes.Config;
 using CloudIngress.Kubernetes.Leader;
+using CloudIngress.Providers.Aws;
+using CloudIngress.Providers.Aws.Clients;
+using Microsoft.Extensions.Logging;
 using System.CommandLine;
 
 namespace CloudIngress.Controller.Cli;
 
 /// <summary><c>cloudingress run</c>: the in-cluster controller.</summary>
-internal static class RunCommand
+internal static partial class RunCommand
 {
     /// <summary>Providers this build can drive; the cloud ones arrive with their provider projects.</summary>
-    private static readonly string[] Providers = ["kestrel"];
+    private static readonly string[] AvailableProviders = ["kestrel", "aws"];
 
     public static Command Create(TextWriter output, TextWriter error)
     {
         var kubeconfig = EnvOption.String("--kubeconfig", "kubeconfig file; otherwise KUBECONFIG, the pod's service account, then ~/.kube/config");
         var context = EnvOption.String("--context", "kubeconfig context to use instead of the current one");
         var allowInsecure = EnvOption.Bool("--allow-insecure", "Accept a kubeconfig cluster with insecure-skip-tls-verify (refused otherwise)");
-        var provider = EnvOption.String("--provider", "Data plane: kestrel (this process's proxy serves the routes)", "kestrel");
+        var provider = EnvOption.String("--provider", "Data plane: kestrel (this process's proxy serves the routes) or aws (ALB/NLB; the proxy still runs)", "kestrel");
         var ingressClass = EnvOption.String("--ingress-class", "IngressClass name served even when no IngressClass object names it", Core.Build.BuildOptions.DefaultIngressClassName);
         var watchNamespace = EnvOption.String("--watch-namespace", "Only watch this namespace (default: all)");
         var publishAddress = EnvOption.String("--publish-address", "Comma-separated IPs or hostnames written into Ingress status");
@@ -27,12 +30,13 @@ internal static class RunCommand
         var noElection = EnvOption.Bool("--no-leader-election", "Run without a Lease: this replica always writes status (single replica only)");
         var logFormat = EnvOption.String("--log-format", "text or json (one JSON object per line)", "text");
         var flags = new ProxyFlags();
+        var aws = new AwsFlags();
         var command = new Command("run", "Run the controller in a cluster: watch Ingresses, serve them, publish status")
         {
             kubeconfig, context, allowInsecure, provider, ingressClass, watchNamespace, publishAddress, publishService,
             electionNamespace, electionId, noElection, logFormat,
         };
-        foreach (var option in flags.All)
+        foreach (var option in flags.All.Concat(aws.All))
         {
             command.Add(option);
         }
@@ -45,9 +49,9 @@ internal static class RunCommand
                 return ExitCodes.UnusableInput;
             }
 
-            if (!Providers.Contains(parse.GetValue(provider)))
+            if (!AvailableProviders.Contains(parse.GetValue(provider)))
             {
-                return await Refuse($"--provider: \"{parse.GetValue(provider)}\" is not available in this build (available: {string.Join(", ", Providers)})");
+                return await Refuse($"--provider: \"{parse.GetValue(provider)}\" is not available in this build (available: {string.Join(", ", AvailableProviders)})");
             }
 
             if (parse.GetValue(logFormat) is not ("text" or "json"))
@@ -89,6 +93,14 @@ internal static class RunCommand
             }
 
             using var loggers = ConsoleLogging.Create(json: parse.GetValue(logFormat) == "json");
+            AwsProvider? cloud = null;
+            string? awsProblem = null;
+            using var awsClients = parse.GetValue(provider) == "aws" ? CreateAws(aws, parse, loggers, out cloud, out awsProblem) : null;
+            if (parse.GetValue(provider) == "aws" && cloud is null)
+            {
+                return await Refuse(awsProblem!);
+            }
+
             using var client = KubernetesClient.Create(connection);
             var controller = new ClusterController(client, new ClusterControllerOptions
             {
@@ -98,6 +110,7 @@ internal static class RunCommand
                 PublishAddresses = parse.GetValue(publishAddress)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                 PublishService = parse.GetValue(publishService),
                 Election = election,
+                Cloud = cloud is null ? null : new AwsCloudApplier(cloud),
             }, loggers);
             try
             {
@@ -112,4 +125,23 @@ internal static class RunCommand
         });
         return command;
     }
+
+    private static AwsClients? CreateAws(AwsFlags aws, ParseResult parse, ILoggerFactory loggers, out AwsProvider? provider, out string? problem)
+    {
+        var logger = loggers.CreateLogger("CloudIngress.Providers.Aws");
+        var (options, settings, error) = aws.Read(parse, needsRegion: true, w => LogAwsWarning(logger, w));
+        provider = null;
+        problem = error;
+        if (error is not null)
+        {
+            return null;
+        }
+
+        var clients = new AwsClients(settings!, AwsCredentialChain.Default());
+        provider = new AwsProvider(clients, options!);
+        return clients;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "aws: {Warning}")]
+    private static partial void LogAwsWarning(ILogger logger, string warning);
 }

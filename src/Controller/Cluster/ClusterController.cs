@@ -201,7 +201,7 @@ internal sealed partial class ClusterController
             await PatchFinalizersAsync(FinalizerPlan.ToAdd(snapshot, model), cancellationToken);
             var addresses = await cloud.ApplyAsync(model, cancellationToken);
             await PatchFinalizersAsync(FinalizerPlan.ToRemoveAfterApply(snapshot, model), cancellationToken);
-            writes = StatusPlan.Compute(snapshot, model, f => addresses.GetValueOrDefault(f.Id));
+            writes = StatusPlan.Compute(snapshot, model, addresses.For);
         }
         else
         {

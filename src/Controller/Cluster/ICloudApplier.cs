@@ -1,3 +1,4 @@
+using CloudIngress.Core.Diagnostics;
 using CloudIngress.Core.Model;
 
 namespace CloudIngress.Controller.Cluster;
@@ -11,8 +12,17 @@ internal interface ICloudApplier
 {
     /// <summary>
     /// Makes the cloud match <paramref name="model"/>, deleting what no frontend needs any more,
-    /// and returns the addresses of each frontend by <see cref="Frontend.Id"/>. Throws when it
-    /// could not finish; then no finalizer is removed.
+    /// and returns the addresses of each frontend. Throws when it could not finish; then no
+    /// finalizer is removed.
     /// </summary>
-    Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ApplyAsync(GatewayModel model, CancellationToken cancellationToken);
+    Task<CloudAddresses> ApplyAsync(GatewayModel model, CancellationToken cancellationToken);
+}
+
+/// <summary>Addresses by <see cref="Frontend.Id"/>, and by member where a frontend's members differ (a group split over load balancers).</summary>
+internal sealed record CloudAddresses(IReadOnlyDictionary<string, IReadOnlyList<string>> ByFrontend)
+{
+    public IReadOnlyDictionary<ObjectRef, IReadOnlyList<string>> ByMember { get; init; } = new Dictionary<ObjectRef, IReadOnlyList<string>>();
+
+    public IReadOnlyList<string>? For(Frontend frontend, ObjectRef member) =>
+        ByMember.GetValueOrDefault(member) ?? ByFrontend.GetValueOrDefault(frontend.Id);
 }

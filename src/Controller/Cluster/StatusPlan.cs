@@ -22,7 +22,11 @@ internal static class StatusPlan
     public static IReadOnlyList<StatusWrite> Compute(ClusterSnapshot snapshot, GatewayModel model, IReadOnlyList<string> addresses) =>
         Compute(snapshot, model, f => f.Kind == FrontendKind.Http ? addresses : null);
 
-    public static IReadOnlyList<StatusWrite> Compute(ClusterSnapshot snapshot, GatewayModel model, Func<Frontend, IReadOnlyList<string>?> addressesOf)
+    public static IReadOnlyList<StatusWrite> Compute(ClusterSnapshot snapshot, GatewayModel model, Func<Frontend, IReadOnlyList<string>?> addressesOf) =>
+        Compute(snapshot, model, (frontend, _) => addressesOf(frontend));
+
+    /// <summary>Addresses per member: a frontend split over several load balancers gives its members different ones.</summary>
+    public static IReadOnlyList<StatusWrite> Compute(ClusterSnapshot snapshot, GatewayModel model, Func<Frontend, ObjectRef, IReadOnlyList<string>?> addressesOf)
     {
         var desired = new Dictionary<ObjectRef, IReadOnlyList<LoadBalancerIngress>>();
         var served = new HashSet<ObjectRef>();
@@ -30,15 +34,15 @@ internal static class StatusPlan
         foreach (var frontend in model.Frontends)
         {
             served.UnionWith(frontend.Members);
-            if (addressesOf(frontend) is not { } known)
-            {
-                continue;
-            }
-
-            var addresses = Addresses(known);
-            ours.UnionWith(addresses.Select(Key));
             foreach (var member in frontend.Members)
             {
+                if (addressesOf(frontend, member) is not { } known)
+                {
+                    continue;
+                }
+
+                var addresses = Addresses(known);
+                ours.UnionWith(addresses.Select(Key));
                 desired.TryAdd(member, addresses);
             }
         }

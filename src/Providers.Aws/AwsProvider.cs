@@ -76,17 +76,17 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
         Exception? last = null;
         for (var pass = 1; pass <= options.Passes; pass++)
         {
-            var (inventory, issued) = await InventoryReader.ReadAsync(aws, options.ClusterName, ct);
-            var plan = await ResolveInstancesAsync(Translate(model, options, issued), ct);
-            var operations = AwsDiff.Compute(inventory, plan);
-            if (operations.Count == 0)
-            {
-                return Result(plan, inventory, executed, warnings);
-            }
-
-            var executor = new AwsExecutor(aws, _network, options.ClusterName, inventory) { InUseAttempts = options.InUseAttempts, InUseDelay = options.InUseDelay };
             try
             {
+                var (inventory, issued) = await InventoryReader.ReadAsync(aws, options.ClusterName, ct);
+                var plan = await ResolveInstancesAsync(Translate(model, options, issued), ct);
+                var operations = AwsDiff.Compute(inventory, plan);
+                if (operations.Count == 0)
+                {
+                    return Result(plan, inventory, executed, warnings);
+                }
+
+                var executor = new AwsExecutor(aws, _network, options.ClusterName, inventory) { InUseAttempts = options.InUseAttempts, InUseDelay = options.InUseDelay };
                 foreach (var operation in operations)
                 {
                     await executor.ExecuteAsync([operation], ct);

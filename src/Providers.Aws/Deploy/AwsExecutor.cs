@@ -73,8 +73,7 @@ public sealed class AwsExecutor
         switch (operation)
         {
             case CreateSecurityGroup op:
-                _securityGroups[op.Plan.Key] = await _aws.Ec2.CreateSecurityGroupAsync(op.Plan.Name, op.Plan.Description, await _network.VpcAsync(ct),
-                    Tags("security-groups", op.Plan.Key), ct);
+                _securityGroups[op.Plan.Key] = await CreateSecurityGroupAsync(op.Plan, ct);
                 break;
             case AuthorizeIngress op:
                 await Tolerating(() => _aws.Ec2.AuthorizeIngressAsync(Resolve(_securityGroups, op.SecurityGroupKey), op.Permissions, ct), "InvalidPermission.Duplicate");
@@ -147,7 +146,7 @@ public sealed class AwsExecutor
                 await Tolerating(() => elb.RemoveListenerCertificatesAsync(op.ListenerArn, op.CertificateArns, ct), "ListenerNotFound");
                 break;
             case CreateRule op:
-                await elb.CreateRuleAsync(Listener(op.LoadBalancerKey, op.Port), op.Priority, op.Rule.MapTargets(tg => Resolve(_targetGroups, tg)), ct);
+                await CreateRuleAsync(op, ct);
                 break;
             case ModifyRule op:
                 await elb.ModifyRuleAsync(op.RuleArn, op.Rule.MapTargets(tg => Resolve(_targetGroups, tg)), ct);
@@ -160,6 +159,41 @@ public sealed class AwsExecutor
                 break;
             default:
                 throw new ArgumentException($"unknown operation {operation.GetType().Name}", nameof(operation));
+        }
+    }
+
+    /// <summary>A create whose answer was lost and was retried finds its group already there: take it if it is ours.</summary>
+    private async Task<string> CreateSecurityGroupAsync(SecurityGroupPlan plan, CancellationToken ct)
+    {
+        var vpc = await _network.VpcAsync(ct);
+        try
+        {
+            return await _aws.Ec2.CreateSecurityGroupAsync(plan.Name, plan.Description, vpc, Tags("security-groups", plan.Key), ct);
+        }
+        catch (AwsServiceException e) when (e.Code == "InvalidGroup.Duplicate")
+        {
+            var existing = await _aws.Ec2.DescribeSecurityGroupsAsync([new Ec2Filter("vpc-id", vpc), new Ec2Filter("group-name", plan.Name)], ct);
+            return existing.FirstOrDefault(g => AwsTags.OwnedBy(g.Tags, _cluster) && g.Tags.GetValueOrDefault(AwsTags.Resource) == plan.Key)?.Id
+                ?? throw new AwsConfigurationException($"security group {plan.Name} exists in {vpc} but is not this cluster's; delete or rename it");
+        }
+    }
+
+    /// <summary>Likewise a rule: PriorityInUse by a rule with exactly this content is the rule we asked for.</summary>
+    private async Task CreateRuleAsync(CreateRule op, CancellationToken ct)
+    {
+        var listener = Listener(op.LoadBalancerKey, op.Port);
+        var rule = op.Rule.MapTargets(tg => Resolve(_targetGroups, tg));
+        try
+        {
+            await _aws.ElbV2.CreateRuleAsync(listener, op.Priority, rule, ct);
+        }
+        catch (AwsServiceException e) when (e.Code == "PriorityInUse")
+        {
+            var existing = await _aws.ElbV2.DescribeRulesAsync(listener, ct);
+            if (!existing.Any(r => r.Priority == op.Priority && r.Rule == rule))
+            {
+                throw;
+            }
         }
     }
 

@@ -1,0 +1,89 @@
+using CloudIngress.Core.Model;
+using CloudIngress.Emulators.Aws;
+using CloudIngress.Providers.Aws.Clients;
+using CloudIngress.Providers.Aws.Naming;
+
+namespace CloudIngress.Providers.Aws.Tests.Provider;
+
+/// <summary>
+/// An <see cref="AwsProvider"/> talking to the emulator over 127.0.0.1, or (<see cref="StartLiveAsync"/>) to the
+/// endpoint in <c>CLOUDINGRESS_AWS_ENDPOINT</c> (LocalStack, moto, AWS) with the default credentials chain.
+/// </summary>
+internal sealed class AwsTestbed : IAsyncDisposable
+{
+    private AwsTestbed(AwsEmulator? emulator, AwsClients clients, string cluster)
+    {
+        Emulator = emulator;
+        Clients = clients;
+        Cluster = cluster;
+        Provider = NewProvider();
+    }
+
+    public AwsEmulator? Emulator { get; }
+
+    public AwsClients Clients { get; }
+
+    public string Cluster { get; }
+
+    public AwsProvider Provider { get; }
+
+    public static string? LiveEndpoint => Environment.GetEnvironmentVariable("CLOUDINGRESS_AWS_ENDPOINT") is { Length: > 0 } e ? e : null;
+
+    public static async Task<AwsTestbed> StartAsync(AwsEmulatorOptions? options = null, string? cluster = null, HttpMessageHandler? handler = null)
+    {
+        var emulator = await AwsEmulator.StartAsync(options);
+        var settings = new AwsSettings
+        {
+            Region = emulator.Region,
+            Endpoint = emulator.Url,
+            RequestsPerSecond = 100_000,
+            Burst = 100_000,
+            BaseDelay = TimeSpan.FromMilliseconds(1),
+        };
+        var credentials = AwsCredentialChain.Static(new AwsCredentials("AKIDEXAMPLE", "test-secret"));
+        return new AwsTestbed(emulator, new AwsClients(settings, credentials, handler), cluster ?? "test-" + Guid.NewGuid().ToString("N")[..6]);
+    }
+
+    public static Task<AwsTestbed> StartLiveAsync()
+    {
+        var settings = new AwsSettings
+        {
+            Region = Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1",
+            Endpoint = new Uri(LiveEndpoint!),
+        };
+        return Task.FromResult(new AwsTestbed(null, new AwsClients(settings, AwsCredentialChain.Default()), "live-" + Guid.NewGuid().ToString("N")[..6]));
+    }
+
+    public AwsProvider NewProvider(int maxRules = 100, int passes = 5) => new(Clients, new AwsProviderOptions
+    {
+        ClusterName = Cluster,
+        MaxRulesPerLoadBalancer = maxRules,
+        Passes = passes,
+        InUseAttempts = 3,
+        InUseDelay = TimeSpan.FromMilliseconds(5),
+    });
+
+    /// <summary>Mutating calls the provider made (the client's own count: every attempt).</summary>
+    public int MutatingCalls => Clients.Calls.Where(c => AwsClients.IsMutating(c.Key)).Sum(c => c.Value);
+
+    public Task<AwsApplyResult> ApplyAsync(GatewayModel model) => Provider.ApplyAsync(model, CancellationToken.None);
+
+    /// <summary>Every resource in the emulator carrying this cluster's tag (load balancers, target groups, certificates, security groups).</summary>
+    public IReadOnlyList<string> Owned() =>
+        [.. Emulator!.AllTags().Where(t => AwsTags.OwnedBy(t.Value, Cluster)).Select(t => t.Key).Order(StringComparer.Ordinal)];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Emulator is null)
+        {
+            // Leave the user's endpoint as it was.
+            await Provider.DestroyAsync(CancellationToken.None);
+        }
+
+        Clients.Dispose();
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync();
+        }
+    }
+}

@@ -76,6 +76,7 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
         Exception? last = null;
         for (var pass = 1; pass <= options.Passes; pass++)
         {
+            var progress = executed.Count;
             try
             {
                 var (inventory, issued) = await InventoryReader.ReadAsync(aws, options.ClusterName, ct);
@@ -98,6 +99,11 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
                 // Read again and carry on from what is there now; the next pass sees what this one did.
                 last = e;
                 warnings.Add($"pass {pass}: {e.Message}");
+                if (executed.Count == progress && e is AwsServiceException { IsRetryable: true })
+                {
+                    // The client already retried this with backoff and nothing moved: AWS is unreachable or down.
+                    break;
+                }
             }
         }
 

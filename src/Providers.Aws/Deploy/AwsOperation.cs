@@ -17,7 +17,8 @@ public abstract record AwsOperation
 
     public abstract string Subject { get; }
 
-    public override string ToString() => $"{Verb} {Call} {Subject}";
+    // Sealed, so that the records below print as plan lines rather than as records.
+    public sealed override string ToString() => $"{Verb} {Call} {Subject}";
 }
 
 public sealed record CreateSecurityGroup(SecurityGroupPlan Plan) : AwsOperation

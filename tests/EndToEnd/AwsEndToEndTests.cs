@@ -1,0 +1,159 @@
+using CloudIngress.Controller.Cli;
+using CloudIngress.Emulators.Aws;
+using CloudIngress.Tests;
+using Microsoft.Extensions.Logging.Abstractions;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CloudIngress.EndToEnd.Tests;
+
+/// <summary>
+/// The AWS provider through the <c>cloudingress</c> command: <c>plan</c>, <c>apply</c> and <c>destroy</c>
+/// against the ELBv2/EC2/ACM emulator, and <c>run --provider aws</c> between it and the Kubernetes emulator.
+/// </summary>
+public sealed class AwsEndToEndTests : IAsyncLifetime
+{
+    private const string Manifests = """
+        apiVersion: v1
+        kind: Service
+        metadata: {name: web, namespace: default}
+        spec: {ports: [{name: http, port: 80}]}
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {name: web-1, namespace: default, labels: {kubernetes.io/service-name: web}}
+        addressType: IPv4
+        endpoints: [{addresses: ["10.0.7.1"]}, {addresses: ["10.0.7.2"]}]
+        ports: [{name: http, port: 8080}]
+        ---
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: shop, namespace: default}
+        spec:
+          ingressClassName: cloudingress
+          rules:
+            - host: shop.example.com
+              http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
+        """;
+
+    private AwsEmulator _aws = null!;
+    private string _directory = null!;
+
+    public async Task InitializeAsync()
+    {
+        // The default credentials chain reads these first; the emulator accepts any.
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE");
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test-secret");
+        _aws = await AwsEmulator.StartAsync();
+        _directory = Directory.CreateTempSubdirectory("cloudingress-aws-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(_directory, "shop.yaml"), Manifests);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _aws.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private string[] Aws(params string[] args) =>
+        [.. args, "--provider=aws", "--cluster-name=e2e", $"--aws-region={_aws.Region}", $"--aws-endpoint={_aws.Url}"];
+
+    private static async Task<(int Code, string Output, string Error)> CliAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await CloudIngressCli.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task PlanApplyDestroy_FromAManifestsDirectory()
+    {
+        var offline = await CliAsync("plan", $"--manifests={_directory}", "--provider=aws", "--cluster-name=e2e");
+        Assert.True(offline.Code == ExitCodes.Ok, offline.Error + offline.Output);
+        Assert.True(offline.Output.Contains("+ CreateLoadBalancer ci-e2e-", StringComparison.Ordinal), offline.Output);
+        Assert.Contains("host-header=shop.example.com", offline.Output, StringComparison.Ordinal);
+
+        var apply = await CliAsync(Aws("apply", $"--manifests={_directory}"));
+        Assert.True(apply.Code == ExitCodes.Ok, apply.Error + apply.Output);
+        var lb = Assert.Single(_aws.LoadBalancers());
+        Assert.Contains($"ingress/default: {lb.DnsName}", apply.Output, StringComparison.Ordinal);
+        Assert.Contains($"Ingress default/shop -> {lb.DnsName}", apply.Output, StringComparison.Ordinal);
+        Assert.Contains("elasticloadbalancing:CreateLoadBalancer 1", apply.Output, StringComparison.Ordinal);
+
+        var again = await CliAsync(Aws("apply", $"--manifests={_directory}"));
+        Assert.Equal(ExitCodes.Ok, again.Code);
+        Assert.Contains("changes: 0", again.Output, StringComparison.Ordinal);
+        Assert.Contains("(0 mutating)", again.Output, StringComparison.Ordinal);
+
+        var plan = await CliAsync(Aws("plan", $"--manifests={_directory}"));
+        Assert.Equal(ExitCodes.Ok, plan.Code);
+        Assert.Contains("operations: 0", plan.Output, StringComparison.Ordinal);
+
+        var destroy = await CliAsync(Aws("destroy"));
+        Assert.Equal(ExitCodes.Ok, destroy.Code);
+        Assert.Contains("- DeleteLoadBalancer", destroy.Output, StringComparison.Ordinal);
+        Assert.Empty(_aws.LoadBalancers());
+        Assert.Empty(_aws.TargetGroups());
+        Assert.DoesNotContain(_aws.SecurityGroups(), g => g.Tags.ContainsKey("cloudingress.io/cluster"));
+    }
+
+    [Theory]
+    [InlineData("--cluster-name", null, "--cluster-name is required")]
+    [InlineData("--aws-endpoint", "--aws-endpoint=ftp://x", "--aws-endpoint: \"ftp://x\" is not an http(s) URL")]
+    [InlineData("--aws-max-rules", "--aws-max-rules=0", "--aws-max-rules: 0 is not between 1 and 1000")]
+    public async Task BadAwsFlags_AreRefusedByName(string name, string? flag, string message)
+    {
+        string[] defaults = ["--cluster-name=e2e", $"--aws-region={_aws.Region}", $"--aws-endpoint={_aws.Url}"];
+        string[] args = ["apply", $"--manifests={_directory}", "--provider=aws", .. defaults.Where(d => !d.StartsWith(name + "=", StringComparison.Ordinal))];
+        var result = await CliAsync(flag is null ? args : [.. args, flag]);
+        Assert.Equal(ExitCodes.UnusableInput, result.Code);
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.Empty(_aws.LoadBalancers());
+    }
+
+    [Fact]
+    public async Task UnreachableEndpoint_FailsWithTheCloudExitCode()
+    {
+        var result = await CliAsync("apply", $"--manifests={_directory}", "--provider=aws", "--cluster-name=e2e", "--aws-region=us-east-1",
+            $"--aws-endpoint=http://127.0.0.1:{ClosedPort()}");
+        Assert.Equal(ExitCodes.CloudFailed, result.Code);
+        Assert.Contains("ConnectionFailure", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("test-secret", result.Error + result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_PublishesTheAlbHostname_AndCleansUpBeforeTheIngressGoes()
+    {
+        await using var cluster = await ClusterHarness.StartAsync(NullLoggerFactory.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = CloudIngressCli.RunAsync(
+            [.. Aws("run", $"--kubeconfig={cluster.Kubeconfig}", "--no-leader-election", "--access-log=off", "--http-port=0", "--https-port=0", "--admin-port=0", "--shutdown-timeout=1")],
+            TextWriter.Null, TextWriter.Null, stop.Token);
+
+        await cluster.ApplyAsync(Manifests);
+        var hostname = string.Empty;
+        await Eventually.Until(async () =>
+        {
+            hostname = await cluster.KubectlAsync(null, "get", "ingress", "shop", "-o", "jsonpath={.status.loadBalancer.ingress[0].hostname}");
+            return hostname.Length > 0;
+        }, TimeSpan.FromSeconds(20), "status hostname");
+        Assert.Equal(_aws.LoadBalancers().Single().DnsName, hostname);
+        Assert.Contains("cloudingress.io/finalizer", await cluster.KubectlAsync(null, "get", "ingress", "shop", "-o", "jsonpath={.metadata.finalizers}"), StringComparison.Ordinal);
+
+        await cluster.KubectlAsync(null, "delete", "ingress", "shop", "--wait=false");
+        await Eventually.Until(() => _aws.LoadBalancers().Count == 0, TimeSpan.FromSeconds(20), "load balancer deleted");
+        await Eventually.Until(async () => (await cluster.KubectlAsync(null, "get", "ingress", "--no-headers", "--ignore-not-found")).Trim().Length == 0,
+            TimeSpan.FromSeconds(20), "Ingress gone once its finalizer is removed");
+
+        await stop.CancelAsync();
+        Assert.Equal(ExitCodes.Ok, await run.WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -155,6 +155,11 @@ public static class AwsDiff
             if (existing is null)
             {
                 ops.LoadBalancers.Add(new CreateLoadBalancer(plan));
+                if (plan.Attributes.Count > 0)
+                {
+                    ops.LoadBalancers.Add(new ModifyLoadBalancerAttributes(plan.Key, plan.Attributes));
+                }
+
                 foreach (var listener in plan.Listeners)
                 {
                     NewListener(plan.Key, listener, ops);
@@ -166,6 +171,13 @@ public static class AwsDiff
             if (existing.LoadBalancer.SecurityGroups.Count != 1 || !actual.SecurityGroups.Any(g => g.Key == plan.SecurityGroupKey && g.Group.Id == existing.LoadBalancer.SecurityGroups[0]))
             {
                 ops.LoadBalancers.Add(new SetSecurityGroups(plan.Key, plan.SecurityGroupKey));
+            }
+
+            var changedAttributes = plan.Attributes.Where(a => existing.Attributes.GetValueOrDefault(a.Key) != a.Value)
+                .ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+            if (changedAttributes.Count > 0)
+            {
+                ops.LoadBalancers.Add(new ModifyLoadBalancerAttributes(plan.Key, changedAttributes));
             }
 
             var listeners = existing.Listeners.ToDictionary(l => l.Listener.Port);

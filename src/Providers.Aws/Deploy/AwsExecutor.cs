@@ -121,6 +121,9 @@ public sealed class AwsExecutor
                     [Resolve(_securityGroups, op.Plan.SecurityGroupKey)], Tags(op.Plan.FrontendId, op.Plan.Key), ct);
                 _loadBalancers[op.Plan.Key] = lb.Arn;
                 break;
+            case ModifyLoadBalancerAttributes op:
+                await elb.ModifyLoadBalancerAttributesAsync(Resolve(_loadBalancers, op.LoadBalancerKey), op.Attributes, ct);
+                break;
             case SetSecurityGroups op:
                 await elb.SetSecurityGroupsAsync(Resolve(_loadBalancers, op.LoadBalancerKey), [Resolve(_securityGroups, op.SecurityGroupKey)], ct);
                 break;

@@ -22,6 +22,8 @@ public sealed record AwsInventory
 public sealed record ActualLoadBalancer(string Key, ElbLoadBalancer LoadBalancer)
 {
     public IReadOnlyList<ActualListener> Listeners { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A listener with its non-default rules and its certificates (default first).</summary>

@@ -113,6 +113,13 @@ public sealed record CreateLoadBalancer(LoadBalancerPlan Plan) : AwsOperation
     public override string Subject => $"{Plan.Name} {Plan.Type} {Plan.Scheme} ({Plan.Key})";
 }
 
+public sealed record ModifyLoadBalancerAttributes(string LoadBalancerKey, IReadOnlyDictionary<string, string> Attributes) : AwsOperation
+{
+    public override string Call => "ModifyLoadBalancerAttributes";
+    public override char Verb => '~';
+    public override string Subject => $"{LoadBalancerKey} {string.Join(", ", Attributes.Select(a => $"{a.Key}={a.Value}"))}";
+}
+
 public sealed record SetSecurityGroups(string LoadBalancerKey, string SecurityGroupKey) : AwsOperation
 {
     public override string Call => "SetSecurityGroups";

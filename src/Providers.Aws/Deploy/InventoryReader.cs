@@ -38,7 +38,8 @@ public static class InventoryReader
                 listeners.Add(new ActualListener(listener) { Rules = rules, Certificates = listenerCertificates });
             }
 
-            loadBalancers.Add(new ActualLoadBalancer(key, lb) { Listeners = listeners });
+            var attributes = lb.Type == LoadBalancerType.Application ? await elb.DescribeLoadBalancerAttributesAsync(lb.Arn, ct) : new Dictionary<string, string>();
+            loadBalancers.Add(new ActualLoadBalancer(key, lb) { Listeners = listeners, Attributes = attributes });
         }
 
         var targetGroups = new List<ActualTargetGroup>();

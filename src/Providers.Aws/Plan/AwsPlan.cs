@@ -42,6 +42,9 @@ public sealed record LoadBalancerPlan
     public ValueList<ListenerPlan> Listeners { get; init; } = ValueList<ListenerPlan>.Empty;
 
     public ValueList<ObjectRef> Members { get; init; } = ValueList<ObjectRef>.Empty;
+
+    /// <summary>The attributes we manage; others are left as they are.</summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A listener; <see cref="Rules"/> are in priority order, <see cref="Certificates"/> default first.</summary>

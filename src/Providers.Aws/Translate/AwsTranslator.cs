@@ -16,6 +16,15 @@ namespace CloudIngress.Providers.Aws.Translate;
 /// </summary>
 public static class AwsTranslator
 {
+    /// <summary>
+    /// Requests with header names HTTP does not allow are refused at the ALB rather than passed to
+    /// the pods (request smuggling hardening, as the Kestrel proxy does).
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> AlbAttributes = new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["routing.http.drop_invalid_header_fields.enabled"] = "true",
+    };
+
     public static AwsPlan Translate(GatewayModel model, AwsTranslateOptions options)
     {
         var context = new TranslateContext(model, options);
@@ -126,6 +135,7 @@ public static class AwsTranslator
                 Scheme = Scheme(frontend),
                 SecurityGroupKey = AwsTags.Value("sg/" + key),
                 Listeners = planned.ToValueList(),
+                Attributes = AlbAttributes,
                 Members = members.Where(m => sharding.ShardOf.GetValueOrDefault(m, 0) == shard).ToValueList(),
             };
         }

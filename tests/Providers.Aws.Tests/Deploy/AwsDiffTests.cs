@@ -109,6 +109,7 @@ public sealed class AwsDiffTests
                 SecurityGroups = ["sg-" + l.SecurityGroupKey],
             })
             {
+                Attributes = l.Attributes,
                 Listeners = [.. l.Listeners.Select(x => new ActualListener(new ElbListener($"arn:listener:{l.Key}:{x.Port}", "arn:lb:" + l.Key, x.Port, x.Protocol, x.SslPolicy,
                     x.Certificates.Count > 0 ? Cert(x.Certificates[0]) : null, [x.DefaultAction.MapTargets(Tg)]))
                 {

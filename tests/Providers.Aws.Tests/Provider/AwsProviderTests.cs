@@ -30,6 +30,7 @@ public sealed class AwsProviderTests
         Assert.Equal(result.Plan.Certificates.Single().Sha256, certificate.Tags[InventoryReader.Sha256Tag], ignoreCase: true);
         Assert.Equal(2, bed.Emulator.TargetGroups().Count);
         Assert.Equal(["10.0.0.1", "10.0.0.2"], bed.Emulator.TargetGroups().Single(t => t.Targets.Count == 2).Targets.Select(t => t.Id).Order());
+        Assert.Equal("true", lb.Attributes["routing.http.drop_invalid_header_fields.enabled"]);
         var sg = Assert.Single(bed.Emulator.SecurityGroups(), g => g.Tags.ContainsKey(AwsTags.Cluster));
         Assert.Equal([sg.Id], lb.SecurityGroups);
         Assert.All(bed.Owned(), arn => Assert.Equal(bed.Cluster, bed.Emulator.AllTags()[arn][AwsTags.Cluster]));
@@ -187,6 +188,41 @@ public sealed class AwsProviderTests
         Assert.Contains(bed.Emulator.TargetGroups(), t => t.Attributes["proxy_protocol_v2.enabled"] == "true" && t.Targets.Single().Id == "10.0.3.3");
         var before = bed.Emulator.MutatingCalls;
         await bed.ApplyAsync(model);
+        Assert.Equal(before, bed.Emulator.MutatingCalls);
+    }
+
+    [Fact]
+    public async Task InstanceTargets_AreTheNodesOfTheEndpoints_ByPrivateDnsName()
+    {
+        await using var bed = await AwsTestbed.StartAsync();
+        bed.Emulator!.AddInstance("i-0aaa", "ip-10-0-1-10.ec2.internal", "us-east-1a");
+        bed.Emulator.AddInstance("i-0bbb", "ip-10-0-2-10.ec2.internal", "us-east-1b");
+        var model = Build("""
+            apiVersion: v1
+            kind: Service
+            metadata: {name: np, namespace: default}
+            spec: {type: NodePort, ports: [{name: http, port: 80, nodePort: 30080}]}
+            ---
+            apiVersion: discovery.k8s.io/v1
+            kind: EndpointSlice
+            metadata: {name: np-1, namespace: default, labels: {kubernetes.io/service-name: np}}
+            addressType: IPv4
+            ports: [{name: http, port: 8080}]
+            endpoints:
+              - {addresses: [10.0.1.5], nodeName: ip-10-0-1-10.ec2.internal}
+              - {addresses: [10.0.1.6], nodeName: ip-10-0-1-10.ec2.internal}
+              - {addresses: [10.0.2.5], nodeName: ip-10-0-2-10.ec2.internal}
+            ---
+
+            """ + Ingress("np", $"[{Rule("np.example.com", ("/", "Prefix", "np"))}]", "alb.ingress.kubernetes.io/target-type: instance"));
+
+        await bed.ApplyAsync(model);
+
+        var tg = Assert.Single(bed.Emulator.TargetGroups());
+        Assert.Equal(("instance", 30080), (tg.TargetType, tg.Port));
+        Assert.Equal(["i-0aaa:30080", "i-0bbb:30080"], tg.Targets.Select(t => $"{t.Id}:{t.Port}").Order(StringComparer.Ordinal));
+        var before = bed.Emulator.MutatingCalls;
+        Assert.Empty((await bed.ApplyAsync(model)).Executed);
         Assert.Equal(before, bed.Emulator.MutatingCalls);
     }
 

@@ -202,20 +202,8 @@ internal static class AwsCommands
 
     private static (Core.Model.GatewayModel Model, ManifestSet Manifests, IReadOnlyList<Diagnostic> Diagnostics)? Load(string directory, string ingressClass, string verb, TextWriter error)
     {
-        ManifestSet manifests;
-        try
+        if (PlanCommand.LoadManifests(directory, verb, error) is not { } manifests)
         {
-            manifests = ManifestDirectory.Load(directory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"cloudingress {verb}: {e.Message}");
-            return null;
-        }
-
-        if (manifests.FileCount == 0)
-        {
-            error.WriteLine($"cloudingress {verb}: no *.yaml, *.yml or *.json files under \"{directory}\"");
             return null;
         }
 

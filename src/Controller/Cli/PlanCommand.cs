@@ -40,8 +40,8 @@ internal static class PlanCommand
         return command;
     }
 
-    private static async Task<int> Run(string directory, string format, string ingressClass, (AwsFlags Flags, ParseResult Parse)? aws, TextWriter output, TextWriter error,
-        CancellationToken ct)
+    /// <summary>The manifests of <paramref name="directory"/>, or null (and why, on <paramref name="error"/>) when there are none to read.</summary>
+    public static ManifestSet? LoadManifests(string directory, string verb, TextWriter error)
     {
         ManifestSet manifests;
         try
@@ -50,13 +50,24 @@ internal static class PlanCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"cloudingress plan: {e.Message}");
-            return ExitCodes.UnusableInput;
+            error.WriteLine($"cloudingress {verb}: {e.Message}");
+            return null;
         }
 
         if (manifests.FileCount == 0)
         {
-            error.WriteLine($"cloudingress plan: no *.yaml, *.yml or *.json files under \"{directory}\"");
+            error.WriteLine($"cloudingress {verb}: no *.yaml, *.yml or *.json files under \"{directory}\"");
+            return null;
+        }
+
+        return manifests;
+    }
+
+    private static async Task<int> Run(string directory, string format, string ingressClass, (AwsFlags Flags, ParseResult Parse)? aws, TextWriter output, TextWriter error,
+        CancellationToken ct)
+    {
+        if (LoadManifests(directory, "plan", error) is not { } manifests)
+        {
             return ExitCodes.UnusableInput;
         }
 

@@ -126,18 +126,8 @@ public static class AwsTranslator
                 continue;
             }
 
-            yield return new LoadBalancerPlan
-            {
-                Key = key,
-                Name = AwsNames.LoadBalancer(context.Options.ClusterName, key),
-                FrontendId = frontend.Id,
-                Type = LoadBalancerType.Application,
-                Scheme = Scheme(frontend),
-                SecurityGroupKey = AwsTags.Value("sg/" + key),
-                Listeners = planned.ToValueList(),
-                Attributes = AlbAttributes,
-                Members = members.Where(m => sharding.ShardOf.GetValueOrDefault(m, 0) == shard).ToValueList(),
-            };
+            yield return LoadBalancer(frontend, key, LoadBalancerType.Application, planned, members.Where(m => sharding.ShardOf.GetValueOrDefault(m, 0) == shard), context)
+                with { Attributes = AlbAttributes };
         }
     }
 
@@ -199,17 +189,7 @@ public static class AwsTranslator
             members.Add(winner.Source);
         }
 
-        return listeners.Count == 0 ? null : new LoadBalancerPlan
-        {
-            Key = key,
-            Name = AwsNames.LoadBalancer(context.Options.ClusterName, key),
-            FrontendId = frontend.Id,
-            Type = LoadBalancerType.Network,
-            Scheme = Scheme(frontend),
-            SecurityGroupKey = AwsTags.Value("sg/" + key),
-            Listeners = listeners.ToValueList(),
-            Members = members.Distinct().ToValueList(),
-        };
+        return listeners.Count == 0 ? null : LoadBalancer(frontend, key, LoadBalancerType.Network, listeners, members.Distinct(), context);
     }
 
     private static LoadBalancerPlan ServiceLoadBalancer(Frontend frontend, TranslateContext context)
@@ -232,17 +212,7 @@ public static class AwsTranslator
             });
         }
 
-        return new LoadBalancerPlan
-        {
-            Key = key,
-            Name = AwsNames.LoadBalancer(context.Options.ClusterName, key),
-            FrontendId = frontend.Id,
-            Type = LoadBalancerType.Network,
-            Scheme = Scheme(frontend),
-            SecurityGroupKey = AwsTags.Value("sg/" + key),
-            Listeners = listeners.ToValueList(),
-            Members = frontend.Members.ToValueList(),
-        };
+        return LoadBalancer(frontend, key, LoadBalancerType.Network, listeners, frontend.Members, context);
     }
 
     private static List<SecurityGroupPlan> SecurityGroups(List<LoadBalancerPlan> loadBalancers, GatewayModel model, TranslateContext context)
@@ -293,6 +263,19 @@ public static class AwsTranslator
 
         return union.Count == 0 ? null : union;
     }
+
+    private static LoadBalancerPlan LoadBalancer(Frontend frontend, string key, LoadBalancerType type, IEnumerable<ListenerPlan> listeners, IEnumerable<ObjectRef> members,
+        TranslateContext context) => new()
+    {
+        Key = key,
+        Name = AwsNames.LoadBalancer(context.Options.ClusterName, key),
+        FrontendId = frontend.Id,
+        Type = type,
+        Scheme = Scheme(frontend),
+        SecurityGroupKey = AwsTags.Value("sg/" + key),
+        Listeners = listeners.ToValueList(),
+        Members = members.ToValueList(),
+    };
 
     private static string Scheme(Frontend frontend) => frontend.Scheme == LoadBalancerScheme.Internal ? "internal" : "internet-facing";
 }

@@ -90,15 +90,28 @@ public static class AwsTranslator
                 $"group {frontend.Name} needs more than {quota.ToString(CultureInfo.InvariantCulture)} listener rules and is split over {sharding.ShardHosts.Count.ToString(CultureInfo.InvariantCulture)} load balancers");
         }
 
+        // Each rule and member goes to its shard in one pass (not one scan per shard: groups can be split many ways).
+        var shardOfHost = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var shard = 0; shard < sharding.ShardHosts.Count; shard++)
+        {
+            foreach (var host in sharding.ShardHosts[shard])
+            {
+                shardOfHost[host] = shard;
+            }
+        }
+
+        var rulesByShard = drafts.Select(d => d.Rules.ToLookup(r => shardOfHost[r.Host])).ToList();
+        var membersByShard = members.ToLookup(m => sharding.ShardOf.GetValueOrDefault(m, 0));
         for (var shard = 0; shard < sharding.ShardHosts.Count; shard++)
         {
             var key = AwsTags.Value("alb/" + frontend.Id + (shard == 0 ? string.Empty : "/" + (shard + 1).ToString(CultureInfo.InvariantCulture)));
             var hosts = sharding.ShardHosts[shard];
             var planned = new List<ListenerPlan>();
             var budget = quota;
-            foreach (var (listener, defaultAction, rules) in drafts)
+            for (var d = 0; d < drafts.Count; d++)
             {
-                var mine = rules.Where(r => hosts.Contains(r.Host)).Take(Math.Max(budget, 0)).ToList();
+                var (listener, defaultAction, _) = drafts[d];
+                var mine = rulesByShard[d][shard].Take(Math.Max(budget, 0)).ToList();
                 budget -= mine.Count;
                 var https = listener.Protocol == ListenerProtocol.Https;
                 var certificates = https ? CertificateSelection.Select(listener, [.. listener.VirtualHosts.Select(v => v.Host).Where(hosts.Contains)], subject, context) : [];
@@ -126,7 +139,7 @@ public static class AwsTranslator
                 continue;
             }
 
-            yield return LoadBalancer(frontend, key, LoadBalancerType.Application, planned, members.Where(m => sharding.ShardOf.GetValueOrDefault(m, 0) == shard), context)
+            yield return LoadBalancer(frontend, key, LoadBalancerType.Application, planned, membersByShard[shard], context)
                 with { Attributes = AlbAttributes };
         }
     }
@@ -221,11 +234,12 @@ public static class AwsTranslator
         return loadBalancers.Select(lb =>
         {
             var frontend = frontends[lb.FrontendId];
+            var members = lb.Members.ToHashSet();
             IReadOnlySet<string>? ranges = frontend.Kind == FrontendKind.L4
                 ? frontend.SourceRanges?.ToHashSet(StringComparer.Ordinal)
                 : lb.Type == LoadBalancerType.Network
-                    ? AllowedRanges(frontend.Listeners.SelectMany(l => l.Passthrough).Where(p => lb.Members.Contains(p.Source)).Select(p => p.SourceRanges))
-                    : AllowedRanges(frontend.Listeners.SelectMany(l => l.VirtualHosts).SelectMany(v => v.Routes).Where(r => lb.Members.Contains(r.Source)).Select(r => r.Policy?.SourceRanges));
+                    ? AllowedRanges(frontend.Listeners.SelectMany(l => l.Passthrough).Where(p => members.Contains(p.Source)).Select(p => p.SourceRanges))
+                    : AllowedRanges(frontend.Listeners.SelectMany(l => l.VirtualHosts).SelectMany(v => v.Routes).Where(r => members.Contains(r.Source)).Select(r => r.Policy?.SourceRanges));
             return SecurityGroup(lb, ranges, context);
         }).OrderBy(s => s.Key, StringComparer.Ordinal).ToList();
     }

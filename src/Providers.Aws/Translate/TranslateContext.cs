@@ -21,6 +21,9 @@ internal sealed class TranslateContext(GatewayModel model, AwsTranslateOptions o
 
     public HashSet<Diagnostic> Diagnostics { get; } = [];
 
+    /// <summary>Every rule asks for its target group; the answer for a pool behind a load balancer never changes.</summary>
+    private readonly Dictionary<(string Pool, string LoadBalancer, LoadBalancerType Type), string?> _targetGroupKeys = [];
+
     public void Report(DiagnosticSeverity severity, string code, ObjectRef subject, string message) =>
         Diagnostics.Add(new Diagnostic(severity, code, subject, null, message));
 
@@ -70,6 +73,16 @@ internal sealed class TranslateContext(GatewayModel model, AwsTranslateOptions o
     /// belongs to one load balancer), or null when the pool cannot be a target group there.
     /// </summary>
     public string? TargetGroup(string poolId, string loadBalancerKey, LoadBalancerType type, ObjectRef subject)
+    {
+        if (!_targetGroupKeys.TryGetValue((poolId, loadBalancerKey, type), out var known))
+        {
+            known = _targetGroupKeys[(poolId, loadBalancerKey, type)] = NewTargetGroup(poolId, loadBalancerKey, type, subject);
+        }
+
+        return known;
+    }
+
+    private string? NewTargetGroup(string poolId, string loadBalancerKey, LoadBalancerType type, ObjectRef subject)
     {
         if (!Usable(poolId, subject))
         {

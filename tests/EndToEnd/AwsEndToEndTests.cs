@@ -141,6 +141,19 @@ public sealed class AwsEndToEndTests : IAsyncLifetime
         Assert.Equal(_aws.LoadBalancers().Single().DnsName, hostname);
         Assert.Contains("cloudingress.io/finalizer", await cluster.KubectlAsync(null, "get", "ingress", "shop", "-o", "jsonpath={.metadata.finalizers}"), StringComparison.Ordinal);
 
+        // What ALB cannot do is an Event on the Ingress, like the model's own findings.
+        await cluster.ApplyAsync("""
+            apiVersion: networking.k8s.io/v1
+            kind: Ingress
+            metadata: {name: rewrite, namespace: default, annotations: {cloudingress.io/rewrite-target: /}}
+            spec:
+              ingressClassName: cloudingress
+              rules: [{host: rw.example.com, http: {paths: [{path: /old, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+            """);
+        await Eventually.Until(async () => (await cluster.KubectlAsync(null, "get", "events", "-o", "jsonpath={range .items[*]}{.involvedObject.name} {.reason}{\"\\n\"}{end}"))
+            .Contains("rewrite ProviderUnsupported", StringComparison.Ordinal), TimeSpan.FromSeconds(20), "ProviderUnsupported Event");
+        await cluster.KubectlAsync(null, "delete", "ingress", "rewrite");
+
         await cluster.KubectlAsync(null, "delete", "ingress", "shop", "--wait=false");
         await Eventually.Until(() => _aws.LoadBalancers().Count == 0, TimeSpan.FromSeconds(20), "load balancer deleted");
         await Eventually.Until(async () => (await cluster.KubectlAsync(null, "get", "ingress", "--no-headers", "--ignore-not-found")).Trim().Length == 0,

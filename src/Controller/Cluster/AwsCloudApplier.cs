@@ -12,6 +12,7 @@ internal sealed class AwsCloudApplier(AwsProvider provider) : ICloudApplier
         return new CloudAddresses(result.Addresses)
         {
             ByMember = result.MemberAddresses.ToDictionary(m => m.Key, m => (IReadOnlyList<string>)[m.Value]),
+            Diagnostics = result.Plan.Diagnostics,
         };
     }
 }

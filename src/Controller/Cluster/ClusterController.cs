@@ -192,19 +192,31 @@ internal sealed partial class ClusterController
 
     private async Task PublishAsync(ClusterSnapshot snapshot, GatewayModel model, CancellationToken cancellationToken)
     {
-        await _events.RecordAsync(model.Diagnostics, snapshot, cancellationToken);
         IReadOnlyList<StatusWrite> writes;
         if (_options.Cloud is { } cloud)
         {
             // Finalizer first, then cloud resources: an object deleted at any moment still has
             // its cloud side cleaned up before it goes.
             await PatchFinalizersAsync(FinalizerPlan.ToAdd(snapshot, model), cancellationToken);
-            var addresses = await cloud.ApplyAsync(model, cancellationToken);
+            CloudAddresses addresses;
+            try
+            {
+                addresses = await cloud.ApplyAsync(model, cancellationToken);
+            }
+            catch
+            {
+                await _events.RecordAsync(model.Diagnostics, snapshot, cancellationToken);
+                throw;
+            }
+
+            // What the cloud cannot express (its Translate stage) is reported like the model's own findings.
+            await _events.RecordAsync([.. model.Diagnostics, .. addresses.Diagnostics], snapshot, cancellationToken);
             await PatchFinalizersAsync(FinalizerPlan.ToRemoveAfterApply(snapshot, model), cancellationToken);
             writes = StatusPlan.Compute(snapshot, model, addresses.For);
         }
         else
         {
+            await _events.RecordAsync(model.Diagnostics, snapshot, cancellationToken);
             var addresses = await PublishAddressesAsync(cancellationToken);
             if (addresses is null)
             {

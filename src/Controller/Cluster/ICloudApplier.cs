@@ -18,10 +18,13 @@ internal interface ICloudApplier
     Task<CloudAddresses> ApplyAsync(GatewayModel model, CancellationToken cancellationToken);
 }
 
-/// <summary>Addresses by <see cref="Frontend.Id"/>, and by member where a frontend's members differ (a group split over load balancers).</summary>
+/// <summary>Addresses by <see cref="Frontend.Id"/>, and by member where a frontend's members differ (a group split over load balancers); the provider's diagnostics.</summary>
 internal sealed record CloudAddresses(IReadOnlyDictionary<string, IReadOnlyList<string>> ByFrontend)
 {
     public IReadOnlyDictionary<ObjectRef, IReadOnlyList<string>> ByMember { get; init; } = new Dictionary<ObjectRef, IReadOnlyList<string>>();
+
+    /// <summary>What the provider could not carry out as asked (its Translate stage's findings), for Events.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
 
     public IReadOnlyList<string>? For(Frontend frontend, ObjectRef member) =>
         ByMember.GetValueOrDefault(member) ?? ByFrontend.GetValueOrDefault(frontend.Id);

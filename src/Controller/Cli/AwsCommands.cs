@@ -119,7 +119,7 @@ internal static class AwsCommands
 
                 await output.WriteLineAsync($"deleted: {result.Executed.Count.ToString(CultureInfo.InvariantCulture)} (cluster {options!.ClusterName} owns nothing in {settings!.Region} now)");
             }
-            catch (Exception e) when (e is AwsApplyIncompleteException or AwsServiceException or HttpRequestException)
+            catch (Exception e) when (e is AwsApplyIncompleteException or AwsServiceException or AwsConfigurationException or HttpRequestException)
             {
                 await error.WriteLineAsync($"cloudingress destroy: {e.Message}");
                 WriteCalls(clients, output);

@@ -2,8 +2,6 @@ using CloudIngress.Controller.Cli;
 using CloudIngress.Emulators.Aws;
 using CloudIngress.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
-using System.Net;
-using System.Net.Sockets;
 
 namespace CloudIngress.EndToEnd.Tests;
 
@@ -116,7 +114,7 @@ public sealed class AwsEndToEndTests : IAsyncLifetime
     public async Task UnreachableEndpoint_FailsWithTheCloudExitCode()
     {
         var result = await CliAsync("apply", $"--manifests={_directory}", "--provider=aws", "--cluster-name=e2e", "--aws-region=us-east-1",
-            $"--aws-endpoint=http://127.0.0.1:{ClosedPort()}");
+            $"--aws-endpoint=http://127.0.0.1:{ClusterHarness.FreePort()}");
         Assert.Equal(ExitCodes.CloudFailed, result.Code);
         Assert.Contains("ConnectionFailure", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("test-secret", result.Error + result.Output, StringComparison.Ordinal);
@@ -161,12 +159,5 @@ public sealed class AwsEndToEndTests : IAsyncLifetime
 
         await stop.CancelAsync();
         Assert.Equal(ExitCodes.Ok, await run.WaitAsync(TimeSpan.FromSeconds(15)));
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -37,6 +37,14 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     public string Kubeconfig { get; }
 
+    /// <summary>A port nothing listens on now (free to bind, or to prove a connection is refused).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     public static async Task<ClusterHarness> StartAsync(ILoggerFactory loggers) => new(await KubernetesApiEmulator.StartAsync(), loggers);
 
     /// <summary>A backend answering every request with its name; returns its port.</summary>

@@ -2,7 +2,6 @@ using CloudIngress.Controller.Cli;
 using CloudIngress.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 using System.Net;
-using System.Net.Sockets;
 
 namespace CloudIngress.EndToEnd.Tests;
 
@@ -32,7 +31,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     public async Task Run_ServesTheClustersIngresses_AndStopsCleanly()
     {
         var backend = await _cluster.StartBackendAsync("web");
-        var (http, https, admin) = (FreePort(), FreePort(), FreePort());
+        var (http, https, admin) = (ClusterHarness.FreePort(), ClusterHarness.FreePort(), ClusterHarness.FreePort());
         using var stop = new CancellationTokenSource();
         var run = CloudIngressCli.RunAsync(
             ["run", $"--kubeconfig={_cluster.Kubeconfig}", "--no-leader-election", "--publish-address=203.0.113.5", "--access-log=off",
@@ -84,12 +83,5 @@ public sealed class RunCommandTests : IAsyncLifetime
 
         await stop.CancelAsync();
         Assert.Equal(ExitCodes.Ok, await run.WaitAsync(TimeSpan.FromSeconds(15)));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

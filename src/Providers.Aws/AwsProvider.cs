@@ -55,18 +55,41 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
     public AwsClients Clients => aws;
 
     /// <summary>The operations an apply would start with, against what exists now. Read calls only.</summary>
-    public async Task<(AwsPlan Plan, IReadOnlyList<AwsOperation> Operations)> PlanAsync(GatewayModel model, CancellationToken ct)
-    {
-        var (inventory, issued) = await InventoryReader.ReadAsync(aws, options.ClusterName, ct);
-        var plan = await ResolveInstancesAsync(Translate(model, options, issued), ct);
-        return (plan, AwsDiff.Compute(inventory, plan));
-    }
+    public async Task<(AwsPlan Plan, IReadOnlyList<AwsOperation> Operations)> PlanAsync(GatewayModel model, CancellationToken ct) =>
+        Plan(model, await ObserveAsync(model, ct), options);
 
     /// <summary>Offline: what a first apply would create, without calling AWS (discovery has nothing to choose from).</summary>
-    public static (AwsPlan Plan, IReadOnlyList<AwsOperation> Operations) PlanOffline(GatewayModel model, AwsProviderOptions options)
+    public static (AwsPlan Plan, IReadOnlyList<AwsOperation> Operations) PlanOffline(GatewayModel model, AwsProviderOptions options) =>
+        Plan(model, AwsObservation.Empty, options);
+
+    /// <summary>Reads what the cluster owns, the certificates ACM has issued, and the instances behind the model's nodes.</summary>
+    public async Task<AwsObservation> ObserveAsync(GatewayModel model, CancellationToken ct)
     {
-        var plan = Translate(model, options, []);
-        return (plan, AwsDiff.Compute(new AwsInventory(), plan));
+        var (inventory, issued) = await InventoryReader.ReadAsync(aws, options.ClusterName, ct);
+        var nodes = Translate(model, options, issued).TargetGroups.Where(t => t.TargetType == "instance")
+            .SelectMany(t => t.Targets.Select(x => x.Id)).Distinct(StringComparer.Ordinal).ToList();
+        if (nodes.Count == 0)
+        {
+            return new AwsObservation(inventory, issued, new Dictionary<string, string>());
+        }
+
+        var instances = (await aws.Ec2.DescribeInstancesAsync([new Ec2Filter("private-dns-name", nodes)], ct))
+            .Where(i => i.PrivateDnsName is not null)
+            .GroupBy(i => i.PrivateDnsName!, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.OrdinalIgnoreCase);
+        foreach (var missing in nodes.Where(n => !instances.ContainsKey(n)))
+        {
+            options.Warn($"node {missing} has no EC2 instance with that private DNS name; it is not registered as a target");
+        }
+
+        return new AwsObservation(inventory, issued, instances);
+    }
+
+    /// <summary>Pure: the desired resources for <paramref name="model"/> and the operations that take <paramref name="observed"/> there.</summary>
+    public static (AwsPlan Plan, IReadOnlyList<AwsOperation> Operations) Plan(GatewayModel model, AwsObservation observed, AwsProviderOptions options)
+    {
+        var plan = ResolveInstances(Translate(model, options, observed.Issued), observed.Instances);
+        return (plan, AwsDiff.Compute(observed.Inventory, plan));
     }
 
     public async Task<AwsApplyResult> ApplyAsync(GatewayModel model, CancellationToken ct)
@@ -79,9 +102,9 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
             var progress = executed.Count;
             try
             {
-                var (inventory, issued) = await InventoryReader.ReadAsync(aws, options.ClusterName, ct);
-                var plan = await ResolveInstancesAsync(Translate(model, options, issued), ct);
-                var operations = AwsDiff.Compute(inventory, plan);
+                var observed = await ObserveAsync(model, ct);
+                var inventory = observed.Inventory;
+                var (plan, operations) = Plan(model, observed, options);
                 if (operations.Count == 0)
                 {
                     return Result(plan, inventory, executed, warnings);
@@ -122,24 +145,8 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
         });
 
     /// <summary>Instance targets are planned by node name; AWS wants instance ids (nodes' private DNS names).</summary>
-    private async Task<AwsPlan> ResolveInstancesAsync(AwsPlan plan, CancellationToken ct)
-    {
-        var nodes = plan.TargetGroups.Where(t => t.TargetType == "instance").SelectMany(t => t.Targets.Select(x => x.Id)).Distinct(StringComparer.Ordinal).ToList();
-        if (nodes.Count == 0)
-        {
-            return plan;
-        }
-
-        var instances = (await aws.Ec2.DescribeInstancesAsync([new Ec2Filter("private-dns-name", nodes)], ct))
-            .Where(i => i.PrivateDnsName is not null)
-            .GroupBy(i => i.PrivateDnsName!, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First().Id, StringComparer.OrdinalIgnoreCase);
-        foreach (var missing in nodes.Where(n => !instances.ContainsKey(n)))
-        {
-            options.Warn($"node {missing} has no EC2 instance with that private DNS name; it is not registered as a target");
-        }
-
-        return plan with
+    private static AwsPlan ResolveInstances(AwsPlan plan, IReadOnlyDictionary<string, string> instances) =>
+        !plan.TargetGroups.Any(t => t.TargetType == "instance") ? plan : plan with
         {
             TargetGroups = [.. plan.TargetGroups.Select(t => t.TargetType != "instance" ? t : t with
             {
@@ -147,7 +154,6 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
                     .Distinct().OrderBy(x => x.Id, StringComparer.Ordinal).ToValueList(),
             })],
         };
-    }
 
     private static AwsApplyResult Result(AwsPlan plan, AwsInventory inventory, List<AwsOperation> executed, List<string> warnings)
     {
@@ -166,6 +172,13 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
 
         return new AwsApplyResult { Plan = plan, Addresses = addresses, MemberAddresses = members, Executed = executed, Warnings = warnings };
     }
+}
+
+/// <summary>What AWS holds for a plan: the cluster's owned resources, ACM's issued certificates, and instance ids by node name.</summary>
+public sealed record AwsObservation(AwsInventory Inventory, IReadOnlyList<AvailableCertificate> Issued, IReadOnlyDictionary<string, string> Instances)
+{
+    // A new one each time: the executor updates the inventory it is given as it goes.
+    public static AwsObservation Empty => new(new AwsInventory(), [], new Dictionary<string, string>());
 }
 
 public sealed class AwsApplyIncompleteException(string message, Exception? inner) : Exception(message, inner);

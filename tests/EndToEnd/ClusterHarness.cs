@@ -1,10 +1,12 @@
 using CloudIngress.Controller.Cluster;
 using CloudIngress.Core.Build;
+using CloudIngress.Core.Providers;
 using CloudIngress.Emulators.Kubernetes;
 using CloudIngress.Kubernetes.Api;
 using CloudIngress.Kubernetes.Leader;
 using CloudIngress.Proxy;
 using CloudIngress.Proxy.Hosting;
+using CloudIngress.Proxy.Provider;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -61,14 +63,14 @@ internal sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>A controller replica with its own proxy; with election unless <paramref name="elect"/> is false.</summary>
-    public async Task<Replica> StartReplicaAsync(string identity, bool elect = true, ICloudApplier? cloud = null)
+    public async Task<Replica> StartReplicaAsync(string identity, bool elect = true, IProvider? cloud = null)
     {
         var options = new ClusterControllerOptions
         {
             Build = BuildOptions.Default,
             Proxy = new ProxyOptions { BindAddress = "127.0.0.1", HttpPort = 0, HttpsPort = 0, AdminPort = 0, RequestTimeout = TimeSpan.FromSeconds(5), ShutdownTimeout = TimeSpan.Zero },
             PublishAddresses = ["192.0.2.10"],
-            Cloud = cloud,
+            Provider = cloud is null ? new KestrelProviderDefinition() : new FixedProvider(cloud),
             Election = elect
                 ? new LeaderElectionOptions("default", "cloudingress-leader", identity)
                 {
@@ -121,6 +123,18 @@ internal sealed class ClusterHarness : IAsyncDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
+}
+
+/// <summary>A provider made by the test, configured as it is.</summary>
+internal sealed class FixedProvider(IProvider provider) : IProviderDefinition
+{
+    public string Name => provider.Name;
+
+    public string Summary => "a provider made by the test";
+
+    public IReadOnlyList<ProviderOption> Options => [];
+
+    public ProviderConfiguration Configure(ProviderSettings settings) => ProviderConfiguration.Ok(provider);
 }
 
 internal sealed class Replica(ClusterController controller, ProxyServer server, KubernetesClient client, CancellationTokenSource stop, Task run)

@@ -1,5 +1,5 @@
-using CloudIngress.Controller.Cluster;
 using CloudIngress.Core.Model;
+using CloudIngress.Core.Providers;
 using CloudIngress.Kubernetes.Api;
 using CloudIngress.Tests;
 using Microsoft.Extensions.Logging;
@@ -72,7 +72,7 @@ public sealed class FinalizerTests(Xunit.Abstractions.ITestOutputHelper output) 
         }
     }
 
-    private sealed class RecordingCloud(KubernetesClient client) : ICloudApplier
+    private sealed class RecordingCloud(KubernetesClient client) : IProvider
     {
         private readonly Dictionary<string, string> _addresses = [];
 
@@ -84,12 +84,26 @@ public sealed class FinalizerTests(Xunit.Abstractions.ITestOutputHelper output) 
 
         public bool FinalizerSeenBeforeCreate { get; private set; } = true;
 
-        public async Task<CloudAddresses> ApplyAsync(GatewayModel model, CancellationToken cancellationToken)
+        public string Name => "recording";
+
+        public ProviderScope Scope => ProviderScope.Leader;
+
+        public bool OwnsCloudResources => true;
+
+        public Task<ProviderPlan> PlanAsync(GatewayModel model, CancellationToken cancellationToken) => Task.FromResult(new ProviderPlan { Provider = Name });
+
+        public Task<ProviderApplyResult> DestroyAsync(CancellationToken cancellationToken) => ApplyAsync(new GatewayModel(), true, cancellationToken);
+
+        public void Dispose()
+        {
+        }
+
+        public async Task<ProviderApplyResult> ApplyAsync(GatewayModel model, bool fullResync, CancellationToken cancellationToken)
         {
             if (Failing)
             {
                 Interlocked.Increment(ref FailedApplies);
-                throw new HttpRequestException("the cloud API answered 503");
+                throw new ProviderException("the cloud API answered 503");
             }
 
             foreach (var gone in _addresses.Keys.Except(model.Frontends.Select(f => f.Id)).ToList())
@@ -108,7 +122,7 @@ public sealed class FinalizerTests(Xunit.Abstractions.ITestOutputHelper output) 
                 _addresses[frontend.Id] = $"lb-{_addresses.Count + 1}.cloud.example";
             }
 
-            return new CloudAddresses(_addresses.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[p.Value]));
+            return new ProviderApplyResult { ByFrontend = _addresses.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[p.Value]) };
         }
     }
 }

@@ -1,94 +1,67 @@
 using CloudIngress.Controller.Output;
-using CloudIngress.Core.Build;
 using CloudIngress.Core.Diagnostics;
-using CloudIngress.Core.Model;
-using CloudIngress.Kubernetes.Manifests;
+using CloudIngress.Core.Providers;
 using System.CommandLine;
-using System.Text.Json;
 
 namespace CloudIngress.Controller.Cli;
 
 /// <summary>
-/// <c>cloudingress plan --manifests DIR [--output text|json] [--provider aws ...]</c>: prints the model and its
-/// diagnostics, or with a provider, the provider's resources and the operations an apply would make.
+/// <c>cloudingress plan --manifests DIR [--provider P] [--output text|json]</c>: the provider's plan of the
+/// manifests (for Kestrel, the default, the model itself) and the operations an apply would start
+/// with, with every diagnostic. Reads, never writes.
 /// </summary>
 internal static class PlanCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(IReadOnlyList<IProviderDefinition> providers, TextWriter output, TextWriter error)
     {
-        var manifests = EnvOption.String("--manifests", "Directory (or file) of Kubernetes manifests: *.yaml, *.yml, *.json, recursively");
-        manifests.Required = true;
+        var input = new ManifestInput();
         var format = EnvOption.String("--output", "Output format: text or json", "text");
         format.AcceptOnlyFromAmong("text", "json");
-        var ingressClass = EnvOption.String("--ingress-class", "IngressClass name served even when no IngressClass object names it",
-            BuildOptions.DefaultIngressClassName);
-
-        var provider = EnvOption.String("--provider", "Print a provider's plan instead of the model: aws (kestrel: the model itself)", "kestrel");
-        provider.AcceptOnlyFromAmong("kestrel", "aws");
-        var aws = new AwsFlags();
-        var command = new Command("plan", "Build the model from manifests and print frontends, listeners, routes, backends and diagnostics, or a provider's plan")
+        var flags = new ProviderFlags(providers);
+        var command = new Command("plan", "Build the model from manifests and print a provider's plan (default kestrel: frontends, listeners, routes, backends), its operations and diagnostics");
+        input.AddTo(command);
+        command.Add(format);
+        flags.AddTo(command);
+        command.SetAction(async (parse, ct) =>
         {
-            manifests, format, ingressClass, provider,
-        };
-        foreach (var option in aws.All)
-        {
-            command.Add(option);
-        }
+            var (provider, problem) = flags.Configure(parse, ProviderVerb.Plan, w => error.WriteLine($"warning: {w}"));
+            if (provider is null)
+            {
+                await error.WriteLineAsync($"cloudingress plan: {problem}");
+                return ExitCodes.UnusableInput;
+            }
 
-        command.SetAction((parse, ct) => Run(
-            parse.GetValue(manifests)!, parse.GetValue(format)!, parse.GetValue(ingressClass)!, parse.GetValue(provider) == "aws" ? (aws, parse) : null, output, error, ct));
+            using (provider)
+            {
+                if (input.Load(parse, "plan", error) is not var (model, manifests))
+                {
+                    return ExitCodes.UnusableInput;
+                }
+
+                ProviderPlan plan;
+                try
+                {
+                    plan = await provider.PlanAsync(model, ct);
+                }
+                catch (ProviderException e)
+                {
+                    await error.WriteLineAsync($"cloudingress plan: {e.Message}");
+                    return ExitCodes.CloudFailed;
+                }
+
+                var diagnostics = model.Diagnostics.Concat(plan.Diagnostics).Select(manifests.Locate).Distinct().Order().ToList();
+                if (parse.GetValue(format) == "json")
+                {
+                    PlanWriter.WriteJson(plan, diagnostics, output);
+                }
+                else
+                {
+                    PlanWriter.WriteText(plan, diagnostics, output);
+                }
+
+                return diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? ExitCodes.ObjectErrors : ExitCodes.Ok;
+            }
+        });
         return command;
-    }
-
-    /// <summary>The manifests of <paramref name="directory"/>, or null (and why, on <paramref name="error"/>) when there are none to read.</summary>
-    public static ManifestSet? LoadManifests(string directory, string verb, TextWriter error)
-    {
-        ManifestSet manifests;
-        try
-        {
-            manifests = ManifestDirectory.Load(directory);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error.WriteLine($"cloudingress {verb}: {e.Message}");
-            return null;
-        }
-
-        if (manifests.FileCount == 0)
-        {
-            error.WriteLine($"cloudingress {verb}: no *.yaml, *.yml or *.json files under \"{directory}\"");
-            return null;
-        }
-
-        return manifests;
-    }
-
-    private static async Task<int> Run(string directory, string format, string ingressClass, (AwsFlags Flags, ParseResult Parse)? aws, TextWriter output, TextWriter error,
-        CancellationToken ct)
-    {
-        if (LoadManifests(directory, "plan", error) is not { } manifests)
-        {
-            return ExitCodes.UnusableInput;
-        }
-
-        var options = BuildOptions.Default with { IngressClassName = ingressClass, Now = DateTimeOffset.UtcNow };
-        var model = ModelBuilder.Build(manifests.Snapshot, options);
-        var diagnostics = manifests.Diagnostics.Concat(model.Diagnostics).Select(manifests.Locate).Order().ToList();
-        model = model with { Diagnostics = diagnostics };
-        if (aws is { } provider)
-        {
-            return await AwsCommands.PlanAsync(model, manifests, diagnostics, provider.Flags, provider.Parse, output, error, ct);
-        }
-
-        if (format == "json")
-        {
-            output.WriteLine(JsonSerializer.Serialize(model, ModelJsonContext.Default.GatewayModel));
-        }
-        else
-        {
-            ModelTextWriter.Write(model, output);
-        }
-
-        return diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? ExitCodes.ObjectErrors : ExitCodes.Ok;
     }
 }

@@ -9,4 +9,5 @@ namespace CloudIngress.Core.Model;
     UseStringEnumConverter = true,
     WriteIndented = true)]
 [JsonSerializable(typeof(GatewayModel))]
+[JsonSerializable(typeof(IReadOnlyList<Diagnostics.Diagnostic>))]
 public sealed partial class ModelJsonContext : JsonSerializerContext;

@@ -111,10 +111,14 @@ public sealed record CertificateImportPlan
 
     public required string Sha256 { get; init; }
 
+    // PEM stays out of plan JSON: the key is secret, and the SHA-256 names the certificate.
+    [System.Text.Json.Serialization.JsonIgnore]
     public required string CertificatePem { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public string? ChainPem { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public required Core.Model.SensitiveText PrivateKeyPem { get; init; }
 
     public IReadOnlyList<string> DnsNames { get; init; } = [];

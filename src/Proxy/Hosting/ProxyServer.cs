@@ -1,4 +1,5 @@
 using CloudIngress.Core.Model;
+using CloudIngress.Core.Providers;
 using CloudIngress.Proxy.Backends;
 using CloudIngress.Proxy.Forwarding;
 using CloudIngress.Proxy.Observability;
@@ -23,7 +24,7 @@ namespace CloudIngress.Proxy.Hosting;
 /// and bridge) and an admin port. <see cref="Apply"/> swaps the configuration at any time without
 /// dropping anything; <see cref="StopAsync"/> drains in-flight requests.
 /// </summary>
-public sealed class ProxyServer : IAsyncDisposable
+public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
 {
     private readonly ProxyOptions _options;
     private readonly ProxyState _state;

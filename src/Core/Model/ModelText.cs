@@ -1,11 +1,11 @@
 using CloudIngress.Core.Diagnostics;
-using CloudIngress.Core.Model;
 
-namespace CloudIngress.Controller.Output;
+namespace CloudIngress.Core.Model;
 
-/// <summary>The human-readable model that <c>plan</c> prints: frontends, listeners, routes, backends, certificates, diagnostics.</summary>
-internal static class ModelTextWriter
+/// <summary>The human-readable model that <c>plan</c> prints: frontends, listeners, routes, backends, certificates; and diagnostics.</summary>
+public static class ModelText
 {
+    /// <summary>The model's resources, without its diagnostics (see <see cref="WriteDiagnostics"/>).</summary>
     public static void Write(GatewayModel model, TextWriter w)
     {
         if (model.Frontends.Count == 0)
@@ -39,8 +39,6 @@ internal static class ModelTextWriter
 
             w.WriteLine();
         }
-
-        WriteDiagnostics(model.Diagnostics, w);
     }
 
     private static void WriteFrontend(Frontend frontend, TextWriter w)
@@ -167,7 +165,7 @@ internal static class ModelTextWriter
         return $"{pool.Protocol.ToString().ToUpperInvariant()}  {pool.LoadBalancing}{tls}{health}  {endpoints}";
     }
 
-    private static void WriteDiagnostics(IReadOnlyList<Diagnostic> diagnostics, TextWriter w)
+    public static void WriteDiagnostics(IReadOnlyList<Diagnostic> diagnostics, TextWriter w)
     {
         var errors = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
         var warnings = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);

@@ -1,0 +1,23 @@
+namespace CloudIngress.Core.Providers;
+
+/// <summary>Everything a provider is configured from: its flags, the flags every provider shares, and the process it runs in.</summary>
+public sealed record ProviderSettings
+{
+    public required ProviderVerb Verb { get; init; }
+
+    public ProviderOptionValues Values { get; init; } = ProviderOptionValues.None;
+
+    /// <summary><c>--cluster-name</c>: names and tags everything this cluster owns in a cloud.</summary>
+    public string? ClusterName { get; init; }
+
+    /// <summary>Addresses to publish for frontends the provider serves itself (<c>--publish-address</c>).</summary>
+    public IReadOnlyList<string> PublishAddresses { get; init; } = [];
+
+    /// <summary>The proxy of this process, in <c>serve</c> and <c>run</c>; null for one-shot verbs.</summary>
+    public ILocalDataPlane? DataPlane { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the provider reports what it works around (a warning line each).</summary>
+    public Action<string> Warn { get; init; } = _ => { };
+}

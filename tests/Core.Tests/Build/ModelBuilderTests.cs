@@ -10,7 +10,7 @@ namespace CloudIngress.Core.Tests.Build;
 /// <summary>Behaviour the golden files cannot show: time, options, and what must never be printed.</summary>
 public sealed class ModelBuilderTests
 {
-    private static readonly ClusterSnapshot TlsSnapshot = Load("tls-offload-sni");
+    private static readonly ClusterSnapshot TlsSnapshot = GoldenCases.Load("tls-offload-sni");
 
     [Fact]
     public void Build_AfterCertificateExpiry_Warns()
@@ -42,7 +42,7 @@ public sealed class ModelBuilderTests
     [Fact]
     public void Model_NeverPrintsPasswordHashes()
     {
-        var model = ModelBuilder.Build(Load("basic-auth-htpasswd"));
+        var model = ModelBuilder.Build(GoldenCases.Load("basic-auth-htpasswd"));
         var auth = model.Frontends[0].Listeners[0].VirtualHosts[0].Routes[0].Policy!.BasicAuth!;
         Assert.Equal(3, auth.Users);
         Assert.StartsWith("$2y$", auth.Credentials[0].Hash.Reveal(), StringComparison.Ordinal);
@@ -98,12 +98,4 @@ public sealed class ModelBuilderTests
         },
     };
 
-    private static ClusterSnapshot Load(string goldenCase)
-    {
-        var collector = new Kubernetes.Manifests.ManifestCollector();
-        var assets = Path.Combine(AppContext.BaseDirectory, "testassets");
-        collector.AddText(File.ReadAllText(Path.Combine(assets, goldenCase, "input.yaml")), "input.yaml");
-        collector.AddText(File.ReadAllText(Path.Combine(assets, "_shared", "shared.yaml")), "shared.yaml");
-        return collector.Build().Snapshot;
-    }
 }

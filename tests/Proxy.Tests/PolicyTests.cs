@@ -169,10 +169,42 @@ public sealed class PolicyTests : IAsyncLifetime
     [InlineData(BobSha, "bob-password", true)]
     [InlineData(BobSha, "bob-password ", false)]
     [InlineData("$2b$05$tooshort", "x", false)]
+    [InlineData("$2x$05$abcdefghijklmnopqrstuuZ8x5zyHk/OWcnyt5S3g.ULVoOjZZfR.", "alice-password", false)]
+    [InlineData("$2b$05$abcdefghijklmnopqrst!uZ8x5zyHk/OWcnyt5S3g.ULVoOjZZfR.", "alice-password", false)]
     [InlineData("$2b$99$abcdefghijklmnopqrstuuZ8x5zyHk/OWcnyt5S3g.ULVoOjZZfR.", "x", false)]
     [InlineData("plaintext", "plaintext", false)]
+    // Made by `htpasswd -nbB -C 4` (Apache 2.4, which writes $2y$), `htpasswd -nbs` and `htpasswd -nbm`.
+    [InlineData("$2y$04$..E3vt5IyYpulSfg4782BeCKe.nfm1JR/iXLsx1dFqdHzrMPMPzFa", "alice-password", true)]
+    [InlineData("$2y$04$..E3vt5IyYpulSfg4782BeCKe.nfm1JR/iXLsx1dFqdHzrMPMPzFa", "alice-passwore", false)]
+    [InlineData("$2y$04$zIH3PXhmRO08kZgp/hEKlOpTkGJWxe7fbjRuDJCsCQ27OiteEjMW2", "", true)]
+    [InlineData("$2y$04$zIH3PXhmRO08kZgp/hEKlOpTkGJWxe7fbjRuDJCsCQ27OiteEjMW2", " ", false)]
+    [InlineData("$2y$04$6rvfxk4BfZf8HxAIwJGBmO69YUS0LJY7zYGFf2AWRddZjwNAEMkS.", "pässwörd-ünïcode-✓", true)]
+    [InlineData("$2y$04$6rvfxk4BfZf8HxAIwJGBmO69YUS0LJY7zYGFf2AWRddZjwNAEMkS.", "passwort-unicode-✓", false)]
+    [InlineData("$2y$04$MXTUKQrkRP.uYI0rhNoj4e8UH7u4kuYuzvfqk9nzRn910NVJU0xk.", "colon:and space", true)]
+    [InlineData("$2y$05$dLXnsM11XxvYProjM4.DMuLxxRgVsIrg5X6kuQWh4pUJi/hjRd1uy", "dave-password", true)]
+    [InlineData("{SHA}jiywa0SjaeVU6+H0SwFuZlie8n0=", "erin-password", true)]
+    [InlineData("$apr1$Ghu8b5ww$O/ZAkxaJVpHFpHNj7Li8l1", "frank-password", true)]
+    [InlineData("$apr1$Ghu8b5ww$O/ZAkxaJVpHFpHNj7Li8l1", "frank-passwore", false)]
     public void PasswordHashes_VerifyAgainstReferenceVectors(string hash, string password, bool expected) =>
         Assert.Equal(expected, PasswordHashes.Verify(hash, password));
+
+    [Fact]
+    public void PasswordHashes_BcryptPasswordLongerThan72Bytes_OnlyFirst72BytesCount()
+    {
+        // htpasswd -nbB -C 4 of 72 'a's, and of 72 'a's followed by more: bcrypt ignores bytes past 72.
+        var seventyTwo = new string('a', 72);
+        Assert.True(PasswordHashes.Verify("$2y$04$24sXXvst2P18NENu7Z8p7e4B3rHGfsdsR2Th7f9htdNCZoGJl5QUy", seventyTwo));
+        Assert.True(PasswordHashes.Verify("$2y$04$24sXXvst2P18NENu7Z8p7e4B3rHGfsdsR2Th7f9htdNCZoGJl5QUy", seventyTwo + "anything"));
+        Assert.True(PasswordHashes.Verify("$2y$04$n6PVVjOoy6z7XOGlMgEZOeIgJyRFtq4SZhDB5eXrU780CvN1SlUnq", seventyTwo));
+        Assert.False(PasswordHashes.Verify("$2y$04$24sXXvst2P18NENu7Z8p7e4B3rHGfsdsR2Th7f9htdNCZoGJl5QUy", new string('a', 71)));
+    }
+
+    [Fact]
+    public void PasswordHashes_BcryptWithUnencodablePassword_FailsWithoutThrowing()
+    {
+        // A lone surrogate cannot be UTF-8 encoded; the package throws with the input in its message.
+        Assert.False(PasswordHashes.Verify("$2y$04$..E3vt5IyYpulSfg4782BeCKe.nfm1JR/iXLsx1dFqdHzrMPMPzFa", "alice\ud800"));
+    }
 
     [Fact]
     public void Bcrypt_HashThenVerify_RoundTrips()

@@ -47,7 +47,7 @@ public static class ModelBuilder
 
     private static List<IngressInput> SelectIngresses(ClusterSnapshot snapshot, BuildContext context)
     {
-        var filter = new IngressClassFilter(context.Index, context.Options, context.Diagnostics);
+        var filter = new IngressClassFilter(context.Index, context.Options);
         var seen = new HashSet<ObjectRef>();
         var inputs = new List<IngressInput>();
         foreach (var ingress in snapshot.Ingresses)
@@ -60,7 +60,7 @@ public static class ModelBuilder
             }
 
             // Being deleted: its cloud side is torn down, the finalizer then lets it go.
-            if (ingress.Metadata.DeletionTimestamp is not null || !filter.IsOurs(ingress, owner))
+            if (ingress.Metadata.DeletionTimestamp is not null || !filter.IsOurs(ingress, owner, context.Diagnostics))
             {
                 continue;
             }

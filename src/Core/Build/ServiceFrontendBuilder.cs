@@ -10,18 +10,11 @@ internal sealed class ServiceFrontendBuilder(BuildContext context)
 {
     public const string LegacySourceRangesAnnotation = "service.beta.kubernetes.io/load-balancer-source-ranges";
 
-    public bool IsOurs(Service service)
-    {
-        if (!string.Equals(service.Spec?.Type, "LoadBalancer", StringComparison.Ordinal) || service.Metadata.DeletionTimestamp is not null)
-        {
-            return false;
-        }
-
-        var lbClass = service.Spec?.LoadBalancerClass;
-        return lbClass is null
-            ? context.Options.HandleServicesWithoutClass
-            : string.Equals(lbClass, context.Options.ServiceLoadBalancerClass, StringComparison.Ordinal);
-    }
+    /// <summary>Ours and to be served: one being deleted contributes nothing, its cloud side is torn down.</summary>
+    public bool IsOurs(Service service) =>
+        ServiceClassFilter.IsLoadBalancer(service)
+        && service.Metadata.DeletionTimestamp is null
+        && ServiceClassFilter.Judge(service, context.Options).IsOurs;
 
     public Frontend? Build(Service service)
     {

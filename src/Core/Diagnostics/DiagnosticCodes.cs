@@ -71,4 +71,7 @@ public static class DiagnosticCodes
     public const string CertificateNotFound = "CertificateNotFound";
     public const string PassthroughListenerConflict = "PassthroughListenerConflict";
     public const string LoadBalancerSharded = "LoadBalancerSharded";
+
+    // Skipped objects: only from SkippedObjects.Explain for plan, never in the model, so never an Event on another controller's object
+    public const string NotOurs = "NotOurs";
 }

@@ -57,8 +57,8 @@ public sealed class ModelBuilderTests
         {
             Ingresses =
             [
-                Ingress("a", "edge"),
-                Ingress("b", "cloudingress"),
+                TestObjects.Ingress("a", "edge"),
+                TestObjects.Ingress("b", "cloudingress"),
             ],
         };
         var model = ModelBuilder.Build(snapshot, BuildOptions.Default with { IngressClassName = "edge" });
@@ -87,15 +87,4 @@ public sealed class ModelBuilderTests
         Assert.Empty(model.Diagnostics);
         Assert.False(model.HasErrors);
     }
-
-    private static Ingress Ingress(string name, string className) => new()
-    {
-        Metadata = new ObjectMeta { Name = name, Namespace = "default" },
-        Spec = new IngressSpec
-        {
-            IngressClassName = className,
-            DefaultBackend = new IngressBackend { Service = new IngressServiceBackend { Name = "web", Port = new ServiceBackendPort { Number = 80 } } },
-        },
-    };
-
 }

@@ -31,7 +31,7 @@ internal static class ApplyCommand
 
             using (provider)
             {
-                if (input.Load(parse, "apply", error) is not var (model, manifests))
+                if (input.Load(parse, "apply", error) is not var (model, manifests, _))
                 {
                     return ExitCodes.UnusableInput;
                 }

@@ -1,5 +1,6 @@
 using CloudIngress.Controller.Reconcile;
 using CloudIngress.Core.Build;
+using CloudIngress.Core.Diagnostics;
 using CloudIngress.Core.Model;
 using CloudIngress.Kubernetes.Manifests;
 using System.CommandLine;
@@ -21,7 +22,7 @@ internal sealed class ManifestInput
     }
 
     /// <summary>The model (its diagnostics located in the files) and the objects skipped as not ours; null, and why on <paramref name="error"/>, when there is nothing to read.</summary>
-    public (GatewayModel Model, ManifestSet Manifests)? Load(ParseResult parse, string verb, TextWriter error)
+    public (GatewayModel Model, ManifestSet Manifests, IReadOnlyList<Diagnostic> Skipped)? Load(ParseResult parse, string verb, TextWriter error)
     {
         var directory = parse.GetValue(Manifests)!;
         ManifestSet manifests;
@@ -42,7 +43,7 @@ internal sealed class ManifestInput
         }
 
         var options = BuildOptions.Default with { IngressClassName = parse.GetValue(IngressClass)! };
-        return (BuildStage.Build(ManifestSource.Of(manifests), options, DateTimeOffset.UtcNow), manifests);
+        return (BuildStage.Build(ManifestSource.Of(manifests), options, DateTimeOffset.UtcNow), manifests, SkippedObjects.Explain(manifests.Snapshot, options));
     }
 
     private static Option<string> Required(Option<string> option)

@@ -33,7 +33,7 @@ internal static class PlanCommand
 
             using (provider)
             {
-                if (input.Load(parse, "plan", error) is not var (model, manifests))
+                if (input.Load(parse, "plan", error) is not var (model, manifests, skipped))
                 {
                     return ExitCodes.UnusableInput;
                 }
@@ -49,7 +49,8 @@ internal static class PlanCommand
                     return ExitCodes.CloudFailed;
                 }
 
-                var diagnostics = model.Diagnostics.Concat(plan.Diagnostics).Select(manifests.Locate).Distinct().Order().ToList();
+                // Objects of other controllers are listed too, so a forgotten ingressClassName explains an empty plan.
+                var diagnostics = model.Diagnostics.Concat(plan.Diagnostics).Concat(skipped).Select(manifests.Locate).Distinct().Order().ToList();
                 if (parse.GetValue(format) == "json")
                 {
                     PlanWriter.WriteJson(plan, diagnostics, output);

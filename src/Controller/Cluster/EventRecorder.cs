@@ -13,10 +13,11 @@ namespace CloudIngress.Controller.Cluster;
 /// persists across rebuilds is one Event, its count bumped at most every
 /// <see cref="RepeatInterval"/>; one that goes away and comes back is a new Event. Event names
 /// derive from the object and the finding, so a restarted leader bumps the existing Event rather
-/// than adding a duplicate.
+/// than adding a duplicate. Timestamps and the repeat interval follow <paramref name="time"/>.
 /// </summary>
-internal sealed partial class EventRecorder(KubernetesClient client, string component, string instance, ILogger logger)
+internal sealed partial class EventRecorder(KubernetesClient client, string component, string instance, ILogger logger, TimeProvider? time = null)
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Dictionary<string, (KubernetesEvent Event, DateTimeOffset Sent)> _sent = new(StringComparer.Ordinal);
 
     public TimeSpan RepeatInterval { get; init; } = TimeSpan.FromMinutes(10);
@@ -25,7 +26,7 @@ internal sealed partial class EventRecorder(KubernetesClient client, string comp
 
     public async Task RecordAsync(IReadOnlyList<Diagnostic> diagnostics, ClusterSnapshot snapshot, CancellationToken cancellationToken)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         var current = new HashSet<string>(StringComparer.Ordinal);
         foreach (var d in diagnostics.Where(d => d.Object.Kind is "Ingress" or "Service" or "IngressClass" or "Secret"))
         {

@@ -6,11 +6,13 @@ namespace CloudIngress.Controller.Cluster;
 /// A rate-limited work queue, as controllers know it: a key queued twice is worked once; a key
 /// added while being worked is worked again afterwards (never twice at once); a failed key comes
 /// back after an exponential, jittered delay; starts are limited to a steady rate so a burst of
-/// thousands of objects cannot flood the API server.
+/// thousands of objects cannot flood the API server. Delays and pacing follow <paramref name="time"/>.
 /// </summary>
-internal sealed class WorkQueue<TKey>(TimeSpan baseDelay, TimeSpan maxDelay, double startsPerSecond)
+internal sealed class WorkQueue<TKey>(TimeSpan baseDelay, TimeSpan maxDelay, double startsPerSecond, TimeProvider? time = null)
     where TKey : notnull
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly long _origin = (time ?? TimeProvider.System).GetTimestamp();
     private readonly Lock _lock = new();
     private readonly Channel<TKey> _ready = Channel.CreateUnbounded<TKey>();
     private readonly HashSet<TKey> _queued = [];
@@ -18,7 +20,7 @@ internal sealed class WorkQueue<TKey>(TimeSpan baseDelay, TimeSpan maxDelay, dou
     private readonly HashSet<TKey> _dirty = [];
     private readonly Dictionary<TKey, int> _failures = [];
     private readonly TimeSpan _spacing = TimeSpan.FromSeconds(1 / startsPerSecond);
-    private long _nextStart;
+    private TimeSpan _nextStart;
 
     /// <summary>Keys waiting (retries in their delay included).</summary>
     public int Depth
@@ -28,6 +30,18 @@ internal sealed class WorkQueue<TKey>(TimeSpan baseDelay, TimeSpan maxDelay, dou
             lock (_lock)
             {
                 return _queued.Count;
+            }
+        }
+    }
+
+    /// <summary>Keys being worked now.</summary>
+    public int Working
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _working.Count;
             }
         }
     }
@@ -133,7 +147,7 @@ internal sealed class WorkQueue<TKey>(TimeSpan baseDelay, TimeSpan maxDelay, dou
     {
         try
         {
-            await Task.Delay(delay, cancellationToken);
+            await Task.Delay(delay, _time, cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -146,18 +160,18 @@ internal sealed class WorkQueue<TKey>(TimeSpan baseDelay, TimeSpan maxDelay, dou
     /// <summary>Spaces starts evenly at the configured rate.</summary>
     private async Task PaceAsync(CancellationToken cancellationToken)
     {
-        long wait;
+        TimeSpan wait;
         lock (_lock)
         {
-            var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
-            var start = Math.Max(now, _nextStart);
-            _nextStart = start + _spacing.Ticks;
+            var now = _time.GetElapsedTime(_origin);
+            var start = now > _nextStart ? now : _nextStart;
+            _nextStart = start + _spacing;
             wait = start - now;
         }
 
-        if (wait > 0)
+        if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(TimeSpan.FromTicks(wait), cancellationToken);
+            await Task.Delay(wait, _time, cancellationToken);
         }
     }
 }

@@ -12,12 +12,14 @@ namespace CloudIngress.Kubernetes.Api;
 /// A small typed client for the calls the controller makes. Reads are typed; objects the controller
 /// does not own are only ever patched (a PUT of our partial types would drop the fields we do not
 /// model). Idempotent calls are retried on 429 and 5xx with exponential backoff and jitter,
-/// honouring Retry-After; each call has a timeout; watches stream one event at a time.
+/// honouring Retry-After; each call has a timeout; watches stream one event at a time. Backoffs and
+/// timeouts run on <paramref name="time"/>.
 /// </summary>
-public sealed class KubernetesClient(HttpClient http) : IDisposable
+public sealed class KubernetesClient(HttpClient http, TimeProvider? time = null) : IDisposable
 {
     private const string MergePatch = "application/merge-patch+json";
     private const string ApplyPatch = "application/apply-patch+yaml";
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -25,8 +27,8 @@ public sealed class KubernetesClient(HttpClient http) : IDisposable
 
     public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    public static KubernetesClient Create(ClusterConnection connection) =>
-        new(new HttpClient(KubernetesHttp.CreateHandler(connection)) { BaseAddress = connection.Server, Timeout = Timeout.InfiniteTimeSpan });
+    public static KubernetesClient Create(ClusterConnection connection, TimeProvider? time = null) =>
+        new(new HttpClient(KubernetesHttp.CreateHandler(connection)) { BaseAddress = connection.Server, Timeout = Timeout.InfiniteTimeSpan }, time);
 
     public async Task<T> GetAsync<T>(ResourceType<T> type, string? ns, string name, CancellationToken cancellationToken = default)
         where T : class
@@ -175,11 +177,9 @@ public sealed class KubernetesClient(HttpClient http) : IDisposable
                 request.Content.Headers.ContentType = mediaType;
             }
 
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            if (!streaming)
-            {
-                timeout.CancelAfter(RequestTimeout);
-            }
+            // A linked source cannot take a clock, so the deadline is a source of its own.
+            using var deadline = streaming ? null : new CancellationTokenSource(RequestTimeout, _time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline?.Token ?? CancellationToken.None);
 
             HttpResponseMessage response;
             try
@@ -189,7 +189,7 @@ public sealed class KubernetesClient(HttpClient http) : IDisposable
             catch (Exception e) when ((e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 && idempotent && attempt < MaxRetries)
             {
-                await Task.Delay(Backoff(attempt, null), cancellationToken);
+                await Task.Delay(Backoff(attempt, null), _time, cancellationToken);
                 continue;
             }
 
@@ -205,7 +205,7 @@ public sealed class KubernetesClient(HttpClient http) : IDisposable
             {
                 var delay = Backoff(attempt, response.Headers.RetryAfter?.Delta);
                 response.Dispose();
-                await Task.Delay(delay, cancellationToken);
+                await Task.Delay(delay, _time, cancellationToken);
                 continue;
             }
 

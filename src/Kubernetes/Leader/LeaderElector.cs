@@ -144,7 +144,7 @@ public sealed partial class LeaderElector(KubernetesClient client, LeaderElectio
 
         try
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _clock);
             var now = _clock.GetUtcNow();
             await client.UpdateAsync(ResourceTypes.Leases, options.Namespace, options.Name, held with
             {

@@ -11,7 +11,8 @@ namespace CloudIngress.Kubernetes.Observe;
 /// The Observe stage against a cluster: informers for every kind the build reads, snapshots of
 /// them, and the decision whether a change needs a rebuild (a Secret nobody refers to does not).
 /// Secrets other than <c>kubernetes.io/tls</c> are kept without their data until an Ingress
-/// annotation refers to them; then they are fetched. Changes are batched with a short, capped delay.
+/// annotation refers to them; then they are fetched. Changes are batched with a short, capped delay,
+/// measured on the <see cref="TimeProvider"/> given.
 /// </summary>
 public sealed partial class ClusterCache
 {
@@ -20,18 +21,21 @@ public sealed partial class ClusterCache
 
     private readonly KubernetesClient _client;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private HashSet<string> _referenced = new(StringComparer.Ordinal);
+    private long _lastChange;
 
-    public ClusterCache(KubernetesClient client, ILogger logger, string? watchNamespace = null)
+    public ClusterCache(KubernetesClient client, ILogger logger, string? watchNamespace = null, TimeProvider? time = null)
     {
         _client = client;
         _logger = logger;
-        Ingresses = new Informer<Ingress>(client, ResourceTypes.Ingresses, watchNamespace, logger);
-        IngressClasses = new Informer<IngressClass>(client, ResourceTypes.IngressClasses, null, logger);
-        Services = new Informer<Service>(client, ResourceTypes.Services, watchNamespace, logger);
-        EndpointSlices = new Informer<EndpointSlice>(client, ResourceTypes.EndpointSlices, watchNamespace, logger);
-        Secrets = new Informer<Secret>(client, ResourceTypes.Secrets, watchNamespace, logger, Keep);
+        _time = time ?? TimeProvider.System;
+        Ingresses = new Informer<Ingress>(client, ResourceTypes.Ingresses, watchNamespace, logger, time: _time);
+        IngressClasses = new Informer<IngressClass>(client, ResourceTypes.IngressClasses, null, logger, time: _time);
+        Services = new Informer<Service>(client, ResourceTypes.Services, watchNamespace, logger, time: _time);
+        EndpointSlices = new Informer<EndpointSlice>(client, ResourceTypes.EndpointSlices, watchNamespace, logger, time: _time);
+        Secrets = new Informer<Secret>(client, ResourceTypes.Secrets, watchNamespace, logger, Keep, _time);
 
         Ingresses.Changed += (_, _) => OnIngressChanged();
         IngressClasses.Changed += (_, _) => Signal();
@@ -60,16 +64,17 @@ public sealed partial class ClusterCache
 
     public long WatchRestarts => Ingresses.WatchRestarts + IngressClasses.WatchRestarts + Services.WatchRestarts + EndpointSlices.WatchRestarts + Secrets.WatchRestarts;
 
+    /// <summary>A change needing a rebuild was signalled and no <see cref="WaitForChangesAsync"/> has taken it yet.</summary>
+    internal bool ChangePending => _changes.Reader.Count > 0;
+
     /// <summary>Runs every informer until cancelled; once all have listed, referenced Secrets are fetched and a first rebuild is signalled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var all = Task.WhenAll(
             Ingresses.RunAsync(cancellationToken), IngressClasses.RunAsync(cancellationToken), Services.RunAsync(cancellationToken),
             EndpointSlices.RunAsync(cancellationToken), Secrets.RunAsync(cancellationToken));
-        while (!Synced && !all.IsCompleted)
-        {
-            await Task.WhenAny(all, Task.Delay(20, CancellationToken.None));
-        }
+        var synced = Task.WhenAll(Ingresses.WhenSynced, IngressClasses.WhenSynced, Services.WhenSynced, EndpointSlices.WhenSynced, Secrets.WhenSynced);
+        await Task.WhenAny(all, synced);
 
         if (Synced)
         {
@@ -95,24 +100,29 @@ public sealed partial class ClusterCache
     public async Task WaitForChangesAsync(TimeSpan quiet, TimeSpan cap, CancellationToken cancellationToken)
     {
         await _changes.Reader.ReadAsync(cancellationToken);
-        var deadline = DateTime.UtcNow + cap;
-        while (DateTime.UtcNow < deadline)
+        var first = _time.GetTimestamp();
+        while (true)
         {
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var left = deadline - DateTime.UtcNow;
-            wait.CancelAfter(left < quiet ? left : quiet);
-            try
+            // Measured from the last change's time, not from when this loop woke, so a change
+            // made while time stood still (a fake clock, a stalled thread) still counts as recent.
+            var quietLeft = quiet - _time.GetElapsedTime(Interlocked.Read(ref _lastChange));
+            var capLeft = cap - _time.GetElapsedTime(first);
+            var wait = quietLeft < capLeft ? quietLeft : capLeft;
+            if (wait <= TimeSpan.Zero)
             {
-                await _changes.Reader.ReadAsync(wait.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
+                _changes.Reader.TryRead(out _); // a change signalled meanwhile is in this batch
                 return;
             }
+
+            await Task.Delay(wait, _time, cancellationToken);
         }
     }
 
-    private void Signal() => _changes.Writer.TryWrite(true);
+    private void Signal()
+    {
+        Interlocked.Exchange(ref _lastChange, _time.GetTimestamp());
+        _changes.Writer.TryWrite(true);
+    }
 
     /// <summary>TLS Secrets are kept whole; others only when an annotation refers to them, else without data.</summary>
     private Secret Keep(Secret secret) =>

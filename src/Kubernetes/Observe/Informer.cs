@@ -9,18 +9,25 @@ namespace CloudIngress.Kubernetes.Observe;
 /// Keeps a local copy of one kind: list, then watch from the list's version; when a watch ends it
 /// resumes from the last version seen (bookmarks included), a 410 Gone re-lists, and errors back
 /// off with jitter. After a re-list, objects that disappeared meanwhile are reported deleted, so no
-/// update is ever missed. <paramref name="store"/> may keep a reduced copy of an object.
+/// update is ever missed. <paramref name="store"/> may keep a reduced copy of an object; the
+/// backoff waits on <paramref name="time"/>.
 /// </summary>
-public sealed partial class Informer<T>(KubernetesClient client, ResourceType<T> type, string? ns, ILogger logger, Func<T, T>? store = null)
+public sealed partial class Informer<T>(KubernetesClient client, ResourceType<T> type, string? ns, ILogger logger, Func<T, T>? store = null,
+    TimeProvider? time = null)
     where T : class, IKubernetesObject
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, T> _items = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _restarts;
 
     /// <summary>Called for every change after the first list, on the informer's loop.</summary>
     public event Action<WatchEventType, T>? Changed;
 
     public bool Synced { get; private set; }
+
+    /// <summary>Completes when the first list is in.</summary>
+    public Task WhenSynced => _synced.Task;
 
     public long WatchRestarts => Interlocked.Read(ref _restarts);
 
@@ -71,7 +78,7 @@ public sealed partial class Informer<T>(KubernetesClient client, ResourceType<T>
                 LogRetry(logger, type.Plural, e.GetType().Name, e.Message, delay.TotalMilliseconds);
                 try
                 {
-                    await Task.Delay(delay, cancellationToken);
+                    await Task.Delay(delay, _time, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -102,6 +109,7 @@ public sealed partial class Informer<T>(KubernetesClient client, ResourceType<T>
         }
 
         Synced = true;
+        _synced.TrySetResult();
         return list.ResourceVersion;
     }
 

@@ -21,9 +21,11 @@ public sealed class AwsExecutor
     private readonly Dictionary<string, string> _targetGroups = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _loadBalancers = new(StringComparer.Ordinal);
     private readonly Dictionary<(string, int), string> _listeners = [];
+    private readonly TimeProvider _time;
 
-    public AwsExecutor(AwsClients aws, AwsNetwork network, string cluster, AwsInventory inventory)
+    public AwsExecutor(AwsClients aws, AwsNetwork network, string cluster, AwsInventory inventory, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System; // the in-use retries wait on it
         _aws = aws;
         _network = network;
         _cluster = cluster;
@@ -241,7 +243,7 @@ public sealed class AwsExecutor
             }
             catch (AwsServiceException e) when (e.Code == inUse && attempt < InUseAttempts)
             {
-                await Task.Delay(InUseDelay, ct);
+                await Task.Delay(InUseDelay, _time, ct);
             }
         }
     }

@@ -8,10 +8,12 @@ namespace CloudIngress.Proxy.Backends;
 /// <summary>
 /// Active health checks for pools that ask for them: an HTTP GET (success codes) or a TCP connect
 /// per endpoint and interval; an endpoint leaves rotation after the unhealthy threshold of failures
-/// in a row and returns after the healthy threshold of successes.
+/// in a row and returns after the healthy threshold of successes. Intervals and timeouts run on
+/// <paramref name="time"/>.
 /// </summary>
-internal sealed class HealthProber(Func<RouteTable> table) : IAsyncDisposable
+internal sealed class HealthProber(Func<RouteTable> table, TimeProvider? time = null) : IAsyncDisposable
 {
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<EndpointState, long> _due = [];
     private Task? _loop;
@@ -31,7 +33,7 @@ internal sealed class HealthProber(Func<RouteTable> table) : IAsyncDisposable
 
     private async Task LoopAsync()
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250), _time);
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token))
@@ -46,7 +48,7 @@ internal sealed class HealthProber(Func<RouteTable> table) : IAsyncDisposable
 
     private async Task ProbeDueAsync()
     {
-        var now = Environment.TickCount64;
+        var now = _time.GetTimestamp();
         var probes = new List<Task>();
         var seen = new HashSet<EndpointState>();
         foreach (var backend in table().Backends)
@@ -64,7 +66,7 @@ internal sealed class HealthProber(Func<RouteTable> table) : IAsyncDisposable
                     continue;
                 }
 
-                _due[endpoint] = now + (check.IntervalSeconds * 1000L);
+                _due[endpoint] = now + (check.IntervalSeconds * _time.TimestampFrequency);
                 probes.Add(ProbeAsync(backend, endpoint, check));
             }
         }
@@ -79,8 +81,9 @@ internal sealed class HealthProber(Func<RouteTable> table) : IAsyncDisposable
 
     private async Task ProbeAsync(BackendRuntime backend, EndpointState endpoint, HealthCheckSettings check)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        timeout.CancelAfter(TimeSpan.FromSeconds(check.TimeoutSeconds));
+        // A linked source cannot take a clock, so the deadline is a source of its own.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(check.TimeoutSeconds), _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, deadline.Token);
         var port = check.Port ?? endpoint.Port;
         var protocol = check.Protocol ?? (backend.Model.Protocol is BackendProtocol.Tcp or BackendProtocol.Udp ? "TCP" : "HTTP");
         bool healthy;

@@ -46,8 +46,8 @@ public sealed class WorkQueueTests
         queue.Add("a");
         queue.Add("a");
         gate.SetResult();
-        await Eventually.Until(() => worked["a"] == 2);
-        await Task.Delay(100);
+        // Nothing queued and nothing being worked: no third run can come without another Add.
+        await Eventually.Until(() => worked["a"] == 2 && queue.Depth == 0 && queue.Working == 0, what: "the queue at rest");
         Assert.Equal(2, worked["a"]);
         Assert.False(overlapped);
         Assert.Equal(0, queue.Depth);
@@ -58,8 +58,10 @@ public sealed class WorkQueueTests
     [Fact]
     public async Task AFailingKey_IsRetriedWithGrowingDelays_WithoutHoldingUpOthers()
     {
-        var queue = new WorkQueue<string>(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), startsPerSecond: 1000);
-        var attempts = new ConcurrentQueue<DateTime>();
+        var clock = new TestClock();
+        // Unpaced, so the only waits on the clock are the retry delays.
+        var queue = new WorkQueue<string>(TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), startsPerSecond: double.PositiveInfinity, clock);
+        var attempts = new ConcurrentQueue<DateTimeOffset>();
         var others = 0;
         using var stop = new CancellationTokenSource();
         queue.Add("bad");
@@ -67,7 +69,7 @@ public sealed class WorkQueueTests
         {
             if (key == "bad")
             {
-                attempts.Enqueue(DateTime.UtcNow);
+                attempts.Enqueue(clock.GetUtcNow());
                 return Task.FromResult(attempts.Count >= 4);
             }
 
@@ -77,6 +79,13 @@ public sealed class WorkQueueTests
         for (var i = 0; i < 20; i++)
         {
             queue.Add($"good{i}");
+        }
+
+        // Each failure arms one retry delay; the others are worked while it waits.
+        for (var retry = 1; retry <= 3; retry++)
+        {
+            await Eventually.Until(() => clock.Waiting == 1 && attempts.Count == retry, what: $"retry {retry} waiting");
+            clock.AdvanceToNextTimer();
         }
 
         await Eventually.Until(() => attempts.Count == 4);
@@ -100,20 +109,32 @@ public sealed class WorkQueueTests
     [Fact]
     public async Task Starts_AreRateLimited()
     {
-        var queue = new WorkQueue<int>(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1), startsPerSecond: 50);
-        var done = 0;
+        var clock = new TestClock();
+        var queue = new WorkQueue<int>(TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(1), startsPerSecond: 50, clock);
+        var starts = new ConcurrentQueue<DateTimeOffset>();
         using var stop = new CancellationTokenSource();
         for (var i = 0; i < 26; i++)
         {
             queue.Add(i);
         }
 
-        var started = DateTime.UtcNow;
-        var run = queue.RunAsync((_, _) => { Interlocked.Increment(ref done); return Task.FromResult(true); }, workers: 4, stop.Token);
-        await Eventually.Until(() => done == 26);
-        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(450), "26 starts at 50/s take about half a second");
+        var begun = clock.GetUtcNow();
+        var run = queue.RunAsync((_, _) => { starts.Enqueue(clock.GetUtcNow()); return Task.FromResult(true); }, workers: 4, stop.Token);
+        while (starts.Count < 26)
+        {
+            await Eventually.Until(() => starts.Count == 26 || clock.Waiting > 0, what: "a start, or a worker waiting for its turn");
+            clock.AdvanceToNextTimer();
+        }
+
+        // A start never comes before its turn, so the k-th start is at least k spacings in.
+        var ordered = starts.Order().ToArray();
+        for (var k = 0; k < ordered.Length; k++)
+        {
+            Assert.True(ordered[k] - begun >= TimeSpan.FromMilliseconds(20 * k), $"start {k} at {(ordered[k] - begun).TotalMilliseconds} ms");
+        }
+
+        Assert.True(ordered[^1] - begun >= TimeSpan.FromMilliseconds(450), "26 starts at 50/s take about half a second");
         await stop.CancelAsync();
         await run;
     }
-
 }

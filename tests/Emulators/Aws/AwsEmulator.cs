@@ -198,7 +198,7 @@ public sealed class AwsEmulator : IAsyncDisposable
         var (delay, fault, faultStatus) = Faults.Next(service, action);
         if (delay > TimeSpan.Zero)
         {
-            await Task.Delay(delay);
+            await Task.Delay(delay, _state.Options.Time);
         }
 
         if (fault is FaultKind.Throttle or FaultKind.FailBefore)

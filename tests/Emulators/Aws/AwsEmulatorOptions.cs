@@ -19,6 +19,6 @@ public sealed record AwsEmulatorOptions
     /// <summary>AWS refuses ip targets outside the VPC unless their AvailabilityZone is <c>all</c>; tests with made-up pod IPs may relax it.</summary>
     public bool TargetIpsMustBeInVpc { get; init; } = true;
 
-    /// <summary>The clock for certificate validity and creation times.</summary>
+    /// <summary>The clock for certificate validity, creation times and injected delays.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

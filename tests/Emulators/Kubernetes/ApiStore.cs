@@ -24,6 +24,9 @@ public sealed class ApiStore(int historyLimit = 1000)
 
     public long ResourceVersion { get { lock (_lock) { return _resourceVersion; } } }
 
+    /// <summary>Watch streams open now: a test waits for its watch to be registered before changing things.</summary>
+    public int OpenWatches { get { lock (_lock) { return _watchers.Count; } } }
+
     public void EnsureNamespace(string name)
     {
         lock (_lock)

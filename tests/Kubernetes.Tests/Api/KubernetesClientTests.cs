@@ -1,6 +1,7 @@
 using CloudIngress.Core.Resources;
 using CloudIngress.Emulators.Kubernetes;
 using CloudIngress.Kubernetes.Api;
+using CloudIngress.Tests;
 using System.Net;
 using System.Text.Json.Nodes;
 
@@ -63,7 +64,7 @@ public sealed class KubernetesClientTests : IAsyncLifetime
                 }
             }
         });
-        await Task.Delay(100);
+        await Eventually.Until(() => _api.Store.OpenWatches == 1, what: "the watch registered");
         await Seed("watched");
         await _client.PatchAsync(ResourceTypes.Services, "default", "watched", JsonNode.Parse("""{"metadata":{"labels":{"a":"b"}}}""")!);
         await _client.DeleteAsync(ResourceTypes.Services, "default", "watched");
@@ -119,6 +120,21 @@ public sealed class KubernetesClientTests : IAsyncLifetime
         var missing = await Assert.ThrowsAsync<KubernetesApiException>(() => _client.GetAsync(ResourceTypes.Services, "default", "nope"));
         Assert.True(missing.IsNotFound);
         Assert.Equal("NotFound", missing.Reason);
+    }
+
+    [Fact]
+    public async Task Throttled_WaitsOutRetryAfterOnItsClock()
+    {
+        var clock = new TestClock();
+        using var client = new KubernetesClient(new HttpClient { BaseAddress = _api.Url }, clock) { InitialBackoff = TimeSpan.FromMilliseconds(10) };
+        var retryAfter = TimeSpan.FromSeconds(3);
+        _api.Faults.FailNext(1, 429, "/services", retryAfter);
+        var list = client.ListAsync(ResourceTypes.Services, "default");
+        await Eventually.Until(() => clock.Requested.Contains(retryAfter), what: "the wait Retry-After asks for");
+        clock.Advance(retryAfter - TimeSpan.FromTicks(1));
+        Assert.False(list.IsCompleted, "sent again before Retry-After had passed");
+        clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Empty((await list.WaitAsync(TimeSpan.FromSeconds(10))).Items);
     }
 
     [Fact]

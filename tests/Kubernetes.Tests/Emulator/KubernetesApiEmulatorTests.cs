@@ -1,4 +1,5 @@
 using CloudIngress.Emulators.Kubernetes;
+using CloudIngress.Tests;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -125,7 +126,7 @@ public sealed class KubernetesApiEmulatorTests : IAsyncLifetime
 
         using var response = await _http.GetAsync($"{Services}?watch=true&resourceVersion={_api.Store.ResourceVersion}", HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        await Task.Delay(100);
+        await Eventually.Until(() => _api.Store.OpenWatches == 1, what: "the watch registered");
         _api.Store.DropWatches();
         Assert.Null(await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(5)));
     }

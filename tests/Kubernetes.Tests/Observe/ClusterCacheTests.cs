@@ -2,6 +2,7 @@ using CloudIngress.Emulators.Kubernetes;
 using CloudIngress.Kubernetes.Api;
 using CloudIngress.Kubernetes.Observe;
 using CloudIngress.Tests;
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
 namespace CloudIngress.Kubernetes.Tests.Observe;
@@ -9,7 +10,9 @@ namespace CloudIngress.Kubernetes.Tests.Observe;
 /// <summary>Informers and the cache against the emulated API server, dropped watches and 410s included.</summary>
 public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly CancellationTokenSource _stop = new();
+    private readonly TestClock _clock = new();
     private KubernetesApiEmulator _api = null!;
     private KubernetesClient _client = null!;
     private ClusterCache _cache = null!;
@@ -20,9 +23,11 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
         _api = await KubernetesApiEmulator.StartAsync();
         _client = new KubernetesClient(new HttpClient { BaseAddress = _api.Url }) { InitialBackoff = TimeSpan.FromMilliseconds(10) };
         await Apply(ResourceTypes.Services, "before", new JsonObject { ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = 80 }) } });
-        _cache = new ClusterCache(_client, new TestLogger(output));
+        _cache = new ClusterCache(_client, new TestLogger(output), time: _clock);
         _running = _cache.RunAsync(_stop.Token);
         await Eventually.Until(() => _cache.Synced);
+        // Once synced the cache signals a first rebuild; take it, so each test starts with none pending.
+        await _cache.WaitForChangesAsync(TimeSpan.Zero, TimeSpan.Zero, CancellationToken.None).WaitAsync(Bound);
     }
 
     public async Task DisposeAsync()
@@ -53,14 +58,38 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     [Fact]
     public async Task Changes_AreBatched()
     {
-        await DrainSignals();
         for (var i = 0; i < 5; i++)
         {
             await Apply(ResourceTypes.Services, $"burst{i}", new JsonObject());
         }
 
-        await _cache.WaitForChangesAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(2), CancellationToken.None);
+        var quiet = TimeSpan.FromMilliseconds(200);
+        var batch = _cache.WaitForChangesAsync(quiet, TimeSpan.FromSeconds(2), CancellationToken.None);
+        await Eventually.Until(() => _cache.Snapshot().Services.Count == 6 && _clock.Waiting == 1, what: "the burst seen, its quiet window running");
+        Assert.False(batch.IsCompleted, "a burst is one batch: it ends after the quiet window, not at the first change");
+        _clock.Advance(quiet);
+        await batch.WaitAsync(Bound);
         Assert.Equal(6, _cache.Snapshot().Services.Count);
+    }
+
+    [Fact]
+    public async Task ChangesThatKeepComing_AreCutOffAtTheCap()
+    {
+        var (quiet, cap, step) = (TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(150));
+        var handled = new ConcurrentQueue<string>();
+        // Handlers run in the order they were added: the cache's own has noted the change when this one runs.
+        _cache.Services.Changed += (_, service) => handled.Enqueue(service.Metadata.Name!);
+        var batch = _cache.WaitForChangesAsync(quiet, cap, CancellationToken.None);
+        for (var i = 0; i < 4; i++)
+        {
+            var name = $"steady{i}";
+            await Apply(ResourceTypes.Services, name, new JsonObject());
+            await Eventually.Until(() => handled.Contains(name) && (batch.IsCompleted || _clock.Waiting == 1), what: $"{name} handled, the batch waiting");
+            Assert.False(batch.IsCompleted, $"ended {i * step.TotalMilliseconds} ms in, before the cap, while changes kept coming within the quiet window");
+            _clock.Advance(step); // the last step crosses the cap
+        }
+
+        await batch.WaitAsync(Bound);
     }
 
     [Fact]
@@ -95,35 +124,23 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.NotNull(_cache.Secrets.Find("default", "site")!.Data);
         Assert.DoesNotContain(_cache.Snapshot().Secrets, s => s.Metadata.Name == "users");
 
-        await DrainSignals();
+        var handled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Handlers run in the order they were added: the cache's own has decided about a rebuild when this one runs.
+        _cache.Secrets.Changed += (_, secret) =>
+        {
+            if (secret.Metadata.Name == "users" && secret.Data?.GetValueOrDefault("auth") == "b3RoZXI=")
+            {
+                handled.TrySetResult();
+            }
+        };
         await Apply(ResourceTypes.Secrets, "users", new JsonObject { ["type"] = "Opaque", ["data"] = new JsonObject { ["auth"] = "b3RoZXI=" } });
-        await Task.Delay(300);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => WaitSignal(TimeSpan.FromMilliseconds(300)));
+        await handled.Task.WaitAsync(Bound);
+        Assert.False(_cache.ChangePending, "a change to a Secret nobody refers to needs no rebuild");
 
         var spec = IngressSpec();
         await Apply(ResourceTypes.Ingresses, "staff", spec, new JsonObject { ["cloudingress.io/auth-type"] = "basic", ["cloudingress.io/auth-secret"] = "users" });
         await Eventually.Until(() => _cache.Snapshot().Secrets.Any(s => s.Metadata.Name == "users"));
         Assert.Equal("b3RoZXI=", _cache.Secrets.Find("default", "users")!.Data!["auth"]);
-    }
-
-    private async Task DrainSignals()
-    {
-        try
-        {
-            while (true)
-            {
-                await WaitSignal(TimeSpan.FromMilliseconds(300));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task WaitSignal(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        await _cache.WaitForChangesAsync(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), cts.Token);
     }
 
     private static JsonObject IngressSpec() => new()

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Text;
 
@@ -147,19 +148,26 @@ public sealed class TokenBucketTests
     [Fact]
     public async Task ABurst_IsServedAtOnce_ThenCallsArePaced()
     {
-        var bucket = new TokenBucket(ratePerSecond: 20, burst: 5);
-        var started = System.Diagnostics.Stopwatch.StartNew();
+        var clock = new FakeTimeProvider();
+        var bucket = new TokenBucket(ratePerSecond: 20, burst: 5, clock);
+        var started = clock.GetUtcNow();
         for (var i = 0; i < 5; i++)
         {
-            await bucket.TakeAsync(CancellationToken.None);
+            Assert.True(bucket.TakeAsync(CancellationToken.None).IsCompletedSuccessfully, "the burst should not wait");
         }
 
-        Assert.True(started.ElapsedMilliseconds < 40, "the burst should not wait");
+        // At 20/s each further call needs 50 ms of the bucket's time: not a tick less.
+        var spacing = TimeSpan.FromMilliseconds(50);
         for (var i = 0; i < 6; i++)
         {
-            await bucket.TakeAsync(CancellationToken.None);
+            var take = bucket.TakeAsync(CancellationToken.None);
+            clock.Advance(spacing - TimeSpan.FromTicks(1));
+            Assert.False(take.IsCompleted, $"call {i + 6} went before its token");
+            clock.Advance(TimeSpan.FromTicks(1));
+            await take.WaitAsync(TimeSpan.FromSeconds(10));
         }
 
-        Assert.True(started.Elapsed >= TimeSpan.FromMilliseconds(250), $"6 more at 20/s take about 300 ms, took {started.ElapsedMilliseconds} ms");
+        var elapsed = clock.GetUtcNow() - started;
+        Assert.True(elapsed >= TimeSpan.FromMilliseconds(250), $"6 more at 20/s take about 300 ms, took {elapsed.TotalMilliseconds} ms");
     }
 }

@@ -1,10 +1,15 @@
-using System.Diagnostics;
+using CloudIngress.Emulators.Aws;
+using CloudIngress.Tests;
 using System.Text.Json.Nodes;
 
 namespace CloudIngress.Providers.Aws.Tests.Emulator;
 
 public sealed class AwsEmulatorFaultTests : EmulatorTest
 {
+    private readonly TestClock _clock = new();
+
+    private protected override AwsEmulatorOptions Options => new() { Time = _clock };
+
     [Fact]
     public async Task ThrottleNext_UsesEachServicesThrottlingError()
     {
@@ -51,10 +56,14 @@ public sealed class AwsEmulatorFaultTests : EmulatorTest
     [Fact]
     public async Task DelayNext_DelaysTheAnswer()
     {
-        Aws.Faults.DelayNext(1, TimeSpan.FromMilliseconds(300), "acm");
-        var watch = Stopwatch.StartNew();
-        (await Wire.Acm("ListCertificates", new JsonObject())).Ok();
-        Assert.True(watch.ElapsedMilliseconds >= 250, $"answered after {watch.ElapsedMilliseconds} ms");
+        var delay = TimeSpan.FromMilliseconds(300);
+        Aws.Faults.DelayNext(1, delay, "acm");
+        var answer = Wire.Acm("ListCertificates", new JsonObject());
+        await Eventually.Until(() => _clock.Waiting == 1, what: "the emulator holding the answer back");
+        _clock.Advance(delay - TimeSpan.FromTicks(1));
+        Assert.False(answer.IsCompleted, "answered before the delay had passed");
+        _clock.Advance(TimeSpan.FromTicks(1));
+        (await answer.WaitAsync(TimeSpan.FromSeconds(10))).Ok();
     }
 
     [Fact]

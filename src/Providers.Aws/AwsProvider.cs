@@ -25,6 +25,9 @@ public sealed record AwsProviderOptions
     public TimeSpan InUseDelay { get; init; } = TimeSpan.FromSeconds(5);
 
     public Action<string> Warn { get; init; } = _ => { };
+
+    /// <summary>Waits between retries of deletes AWS refuses while a resource is still in use.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 }
 
 /// <summary>What an apply did: the plan it converged to, the DNS names, and what it changed.</summary>
@@ -110,7 +113,7 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
                     return Result(plan, inventory, executed, warnings);
                 }
 
-                var executor = new AwsExecutor(aws, _network, options.ClusterName, inventory) { InUseAttempts = options.InUseAttempts, InUseDelay = options.InUseDelay };
+                var executor = new AwsExecutor(aws, _network, options.ClusterName, inventory, options.Time) { InUseAttempts = options.InUseAttempts, InUseDelay = options.InUseDelay };
                 foreach (var operation in operations)
                 {
                     await executor.ExecuteAsync([operation], ct);

@@ -42,6 +42,7 @@ public sealed class AwsProviderDefinition : IProviderDefinition
             Subnets = values.List(Subnets),
             MaxRulesPerLoadBalancer = values.Int(MaxRules),
             Warn = settings.Warn,
+            Time = settings.Time,
         };
         var region = values.String(Region) ?? Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION");
         if (region is null)

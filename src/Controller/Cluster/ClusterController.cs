@@ -62,13 +62,13 @@ internal sealed partial class ClusterController
         _options = options;
         _loggers = loggers;
         _logger = loggers.CreateLogger("CloudIngress.Controller");
-        _cache = new ClusterCache(client, loggers.CreateLogger("CloudIngress.Kubernetes"), options.WatchNamespace);
+        _cache = new ClusterCache(client, loggers.CreateLogger("CloudIngress.Kubernetes"), options.WatchNamespace, options.Time);
         if (options.Election is { } election)
         {
             _elector = new LeaderElector(client, election, loggers.CreateLogger("CloudIngress.Leader"), options.Time);
         }
 
-        _publisher = new ClusterPublisher(client, options, () => IsLeader, _logger);
+        _publisher = new ClusterPublisher(client, options, () => IsLeader, options.Time, _logger);
     }
 
     public bool IsLeader => _elector?.IsLeader ?? true;
@@ -79,7 +79,7 @@ internal sealed partial class ClusterController
     public async Task RunAsync(Action<ProxyServer>? started, CancellationToken cancellationToken)
     {
         await using var server = await ProxyServer.StartAsync(_options.Proxy, _loggers, cancellationToken);
-        var configured = _options.Provider.Configure(_options.ProviderSettings with { DataPlane = server, PublishAddresses = _options.PublishAddresses });
+        var configured = _options.Provider.Configure(_options.ProviderSettings with { DataPlane = server, PublishAddresses = _options.PublishAddresses, Time = _options.Time });
         using var provider = configured.Provider ?? throw new InvalidOperationException(configured.Error);
         // Every replica serves traffic: a provider that applies on the leader only leaves this proxy to the Kestrel provider.
         using var local = provider.Scope == ProviderScope.EveryReplica ? null : new KestrelProvider(server, []);
@@ -95,7 +95,6 @@ internal sealed partial class ClusterController
         started?.Invoke(server);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var background = new List<Task> { _cache.RunAsync(stop.Token), _publisher.RunAsync(stop.Token) };
         if (_elector is not null)
         {
@@ -123,10 +122,7 @@ internal sealed partial class ClusterController
     private async Task WaitForSyncAsync(CancellationToken cancellationToken)
     {
         var started = _options.Time.GetTimestamp();
-        while (!_cache.Synced)
-        {
-            await _cache.WaitForChangesAsync(TimeSpan.Zero, TimeSpan.Zero, cancellationToken);
-        }
+        await _cache.WhenSynced.WaitAsync(cancellationToken);
 
         LogSynced(_logger, _options.Time.GetElapsedTime(started).TotalMilliseconds);
     }

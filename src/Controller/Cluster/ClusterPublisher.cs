@@ -25,14 +25,14 @@ internal sealed partial class ClusterPublisher : IPublisher
     private readonly Dictionary<ObjectRef, IReadOnlyList<LoadBalancerIngress>> _desired = [];
     private readonly Lock _desiredLock = new();
 
-    public ClusterPublisher(KubernetesClient client, ClusterControllerOptions options, Func<bool> isLeader, ILogger logger)
+    public ClusterPublisher(KubernetesClient client, ClusterControllerOptions options, Func<bool> isLeader, TimeProvider time, ILogger logger)
     {
         _client = client;
         _options = options;
         _isLeader = isLeader;
         _logger = logger;
-        Events = new EventRecorder(client, FieldManager, options.Election?.Identity ?? Environment.MachineName, logger);
-        StatusQueue = new WorkQueue<ObjectRef>(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2), startsPerSecond: 50);
+        Events = new EventRecorder(client, FieldManager, options.Election?.Identity ?? Environment.MachineName, logger, time);
+        StatusQueue = new WorkQueue<ObjectRef>(TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(2), startsPerSecond: 50, time);
     }
 
     public bool IsLeader => _isLeader();

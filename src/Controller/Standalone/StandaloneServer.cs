@@ -32,7 +32,7 @@ internal sealed partial class StandaloneServer(string manifests, ProxyOptions pr
     {
         using var source = new ManifestSource(manifests);
         await using var server = await ProxyServer.StartAsync(proxyOptions, loggers, cancellationToken);
-        var configured = Provider.Configure(ProviderSettings with { DataPlane = server });
+        var configured = Provider.Configure(ProviderSettings with { DataPlane = server, Time = Time });
         using var provider = configured.Provider ?? throw new InvalidOperationException(configured.Error);
         using var local = provider.Scope == ProviderScope.EveryReplica ? null : new KestrelProvider(server, []);
         var reconciler = new Reconciler(source, local ?? provider, provider, new LogPublisher(_logger),

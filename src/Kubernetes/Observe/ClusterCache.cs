@@ -62,6 +62,9 @@ public sealed partial class ClusterCache
 
     public bool Synced => Ingresses.Synced && IngressClasses.Synced && Services.Synced && EndpointSlices.Synced && Secrets.Synced;
 
+    /// <summary>Completes once every informer has listed.</summary>
+    public Task WhenSynced => Task.WhenAll(Ingresses.WhenSynced, IngressClasses.WhenSynced, Services.WhenSynced, EndpointSlices.WhenSynced, Secrets.WhenSynced);
+
     public long WatchRestarts => Ingresses.WatchRestarts + IngressClasses.WatchRestarts + Services.WatchRestarts + EndpointSlices.WatchRestarts + Secrets.WatchRestarts;
 
     /// <summary>A change needing a rebuild was signalled and no <see cref="WaitForChangesAsync"/> has taken it yet.</summary>
@@ -73,8 +76,7 @@ public sealed partial class ClusterCache
         var all = Task.WhenAll(
             Ingresses.RunAsync(cancellationToken), IngressClasses.RunAsync(cancellationToken), Services.RunAsync(cancellationToken),
             EndpointSlices.RunAsync(cancellationToken), Secrets.RunAsync(cancellationToken));
-        var synced = Task.WhenAll(Ingresses.WhenSynced, IngressClasses.WhenSynced, Services.WhenSynced, EndpointSlices.WhenSynced, Secrets.WhenSynced);
-        await Task.WhenAny(all, synced);
+        await Task.WhenAny(all, WhenSynced);
 
         if (Synced)
         {

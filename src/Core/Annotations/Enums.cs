@@ -1,6 +1,6 @@
 namespace CloudIngress.Core.Annotations;
 
-/// <summary>How TLS is handled for an Ingress (ARCHITECTURE.md, "TLS modes per provider").</summary>
+/// <summary>How TLS is handled for an Ingress (docs/architecture.md, "TLS modes per provider").</summary>
 public enum TlsMode
 {
     Offload,

@@ -3,7 +3,7 @@ using System.Xml.Linq;
 
 namespace CloudIngress.Controller.Tests.Architecture;
 
-/// <summary>The project reference graph of ARCHITECTURE.md: arrows point down, nothing points up.</summary>
+/// <summary>The project reference graph of docs/architecture.md: arrows point down, nothing points up.</summary>
 public sealed class ProjectGraphTests
 {
     private static readonly string Root = RepoPaths.Root;

@@ -20,16 +20,8 @@ internal static class ApplyCommand
         var command = new Command("apply", "One reconcile against a provider's target: create, change and delete load balancers to match the manifests; prints addresses and API calls");
         input.AddTo(command);
         flags.AddTo(command);
-        command.SetAction(async (parse, ct) =>
-        {
-            var (provider, problem) = flags.Configure(parse, ProviderVerb.Apply, w => error.WriteLine($"warning: {w}"));
-            if (provider is null)
-            {
-                await error.WriteLineAsync($"cloudingress apply: {problem}");
-                return ExitCodes.UnusableInput;
-            }
-
-            using (provider)
+        command.SetAction((parse, ct) =>
+            flags.WithProviderAsync(parse, ProviderVerb.Apply, error, async provider =>
             {
                 if (input.Load(parse, "apply", error) is not var (model, manifests, _))
                 {
@@ -69,8 +61,7 @@ internal static class ApplyCommand
                 await output.WriteLineAsync($"changes: {result.Executed.Count.ToString(CultureInfo.InvariantCulture)}");
                 WriteCalls(result.Calls, output);
                 return diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? ExitCodes.ObjectErrors : ExitCodes.Ok;
-            }
-        });
+            }));
         return command;
     }
 
@@ -80,16 +71,8 @@ internal static class ApplyCommand
         flags.Provider.Required = true;
         var command = new Command("destroy", "Delete everything this cluster owns in a provider's target (found by its cloudingress.io/cluster tag)");
         flags.AddTo(command);
-        command.SetAction(async (parse, ct) =>
-        {
-            var (provider, problem) = flags.Configure(parse, ProviderVerb.Destroy, w => error.WriteLine($"warning: {w}"));
-            if (provider is null)
-            {
-                await error.WriteLineAsync($"cloudingress destroy: {problem}");
-                return ExitCodes.UnusableInput;
-            }
-
-            using (provider)
+        command.SetAction((parse, ct) =>
+            flags.WithProviderAsync(parse, ProviderVerb.Destroy, error, async provider =>
             {
                 try
                 {
@@ -110,8 +93,7 @@ internal static class ApplyCommand
                     WriteCalls(e.Calls, output);
                     return ExitCodes.CloudFailed;
                 }
-            }
-        });
+            }));
         return command;
     }
 

@@ -22,16 +22,8 @@ internal static class PlanCommand
         input.AddTo(command);
         command.Add(format);
         flags.AddTo(command);
-        command.SetAction(async (parse, ct) =>
-        {
-            var (provider, problem) = flags.Configure(parse, ProviderVerb.Plan, w => error.WriteLine($"warning: {w}"));
-            if (provider is null)
-            {
-                await error.WriteLineAsync($"cloudingress plan: {problem}");
-                return ExitCodes.UnusableInput;
-            }
-
-            using (provider)
+        command.SetAction((parse, ct) =>
+            flags.WithProviderAsync(parse, ProviderVerb.Plan, error, async provider =>
             {
                 if (input.Load(parse, "plan", error) is not var (model, manifests, skipped))
                 {
@@ -61,8 +53,7 @@ internal static class PlanCommand
                 }
 
                 return diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? ExitCodes.ObjectErrors : ExitCodes.Ok;
-            }
-        });
+            }));
         return command;
     }
 }

@@ -91,6 +91,22 @@ internal sealed class ProviderFlags
         IProviderDefinition provider, ProviderOption option, Option<T> flag, Func<T, string?> text) =>
         (provider, option, flag, parse => parse.GetValue(flag) is { } value ? text(value) : null);
 
+    /// <summary>Runs <paramref name="body"/> with the configured provider, disposed after; a provider that cannot be configured is exit 2, named.</summary>
+    public async Task<int> WithProviderAsync(ParseResult parse, ProviderVerb verb, TextWriter error, Func<IProvider, Task<int>> body)
+    {
+        var (provider, problem) = Configure(parse, verb, w => error.WriteLine($"warning: {w}"));
+        if (provider is null)
+        {
+            await error.WriteLineAsync($"cloudingress {verb.ToString().ToLowerInvariant()}: {problem}");
+            return ExitCodes.UnusableInput;
+        }
+
+        using (provider)
+        {
+            return await body(provider);
+        }
+    }
+
     /// <summary>Configures the chosen provider, or says why it cannot be.</summary>
     public (IProvider? Provider, string? Error) Configure(ParseResult parse, ProviderVerb verb, Action<string> warn)
     {

@@ -212,6 +212,14 @@ public sealed class AwsProviderTests
     }
 
     [Fact]
+    public async Task AcceptanceCycle_OfTheLiveSuite_HoldsAgainstTheEmulator()
+    {
+        await using var bed = await AwsTestbed.StartAsync();
+        await LiveCycle.RunAsync(bed);
+        Assert.Empty(bed.Owned());
+    }
+
+    [Fact]
     public async Task InstanceTargets_AreTheNodesOfTheEndpoints_ByPrivateDnsName()
     {
         await using var bed = await AwsTestbed.StartAsync();

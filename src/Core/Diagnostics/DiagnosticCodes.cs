@@ -71,4 +71,7 @@ public static class DiagnosticCodes
     public const string CertificateNotFound = "CertificateNotFound";
     public const string PassthroughListenerConflict = "PassthroughListenerConflict";
     public const string LoadBalancerSharded = "LoadBalancerSharded";
+
+    // Cloud providers (Apply)
+    public const string CloudNotConverging = "CloudNotConverging";
 }

@@ -194,7 +194,7 @@ public sealed class AwsExecutor
         catch (AwsServiceException e) when (e.Code == "PriorityInUse")
         {
             var existing = await _aws.ElbV2.DescribeRulesAsync(listener, ct);
-            if (!existing.Any(r => r.Priority == op.Priority && r.Rule == rule))
+            if (!existing.Any(r => r.Priority == op.Priority && AwsCanonical.Rule(r.Rule) == AwsCanonical.Rule(rule)))
             {
                 throw;
             }

@@ -1,3 +1,4 @@
+using CloudIngress.Providers.Aws.Deploy;
 using CloudIngress.Providers.Aws.Translate;
 using System.Runtime.CompilerServices;
 
@@ -38,6 +39,19 @@ public sealed class GoldenPlanTests
         var expected = Path.Combine(Assets, name, "expected.txt");
         Assert.True(File.Exists(expected), $"{name}: expected.txt is missing (run with UPDATE_GOLDEN=1 and review)");
         Assert.Equal(File.ReadAllText(expected).ReplaceLineEndings("\n"), actual);
+    }
+
+    /// <summary>What Translate writes is already in the form the diff compares, so what is created is what is compared.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Translate_Case_WritesRulesAndHealthChecksInTheirCanonicalForm(string name)
+    {
+        var plan = AwsTranslator.Translate(Models.Build(File.ReadAllText(Path.Combine(Assets, name, "input.yaml"))), new AwsTranslateOptions { ClusterName = "prod" });
+
+        var listeners = plan.LoadBalancers.SelectMany(l => l.Listeners).ToList();
+        Assert.All(listeners.SelectMany(l => l.Rules), r => Assert.Equal(AwsCanonical.Rule(r), r));
+        Assert.All(listeners, l => Assert.Equal(AwsCanonical.Action(l.DefaultAction), l.DefaultAction));
+        Assert.All(plan.TargetGroups, t => Assert.Equal(AwsCanonical.HealthCheck(t.HealthCheck), t.HealthCheck));
     }
 
     private static string SourceAssets([CallerFilePath] string path = "") => Path.Combine(Path.GetDirectoryName(path)!, "..", "testassets", "translate");

@@ -2,9 +2,7 @@ using CloudIngress.Core.Diagnostics;
 using CloudIngress.Core.Model;
 using CloudIngress.Providers.Aws.Deploy;
 using CloudIngress.Providers.Aws.Plan;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
+using CloudIngress.Tests;
 using static CloudIngress.Providers.Aws.Tests.Models;
 
 namespace CloudIngress.Providers.Aws.Tests.Provider;
@@ -61,45 +59,10 @@ internal static class LiveCycle
     public static readonly ObjectRef Secure = new("Ingress", "default", "secure");
     public static readonly ObjectRef Edge = new("Service", "default", "edge");
 
-    /// <summary>The manifests of testassets/translate/acceptance, with a TLS Secret of its own (so that it can be rotated).</summary>
-    public static string Manifests(string certificate, string key) =>
-        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "testassets", "translate", "acceptance", "input.yaml"))
-            .Replace("secretName: app-tls", "secretName: live-tls", StringComparison.Ordinal) + $"""
-
-        ---
-        apiVersion: v1
-        kind: Secret
-        metadata: {"{"}name: live-tls, namespace: default{"}"}
-        type: kubernetes.io/tls
-        data: {"{"}tls.crt: {Base64(certificate)}, tls.key: {Base64(key)}{"}"}
-
-        """;
-
-    /// <summary>The edit: shop-api removed, shop's path changed from / to /shop.</summary>
-    public static string Edited(string manifests)
-    {
-        var documents = manifests.Split("\n---\n").Where(d => !d.Contains("name: shop-api,", StringComparison.Ordinal));
-        return string.Join("\n---\n", documents).Replace("{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: secure",
-            "{path: /shop, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: secure", StringComparison.Ordinal);
-    }
-
-    /// <summary>A fresh self-signed certificate for app.example.com (PEM certificate, PEM key).</summary>
-    public static (string Certificate, string Key) NewCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=app.example.com", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("app.example.com");
-        request.CertificateExtensions.Add(names.Build());
-        var now = DateTimeOffset.UtcNow;
-        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
-        return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
-    }
-
     public static async Task RunAsync(AwsTestbed bed)
     {
-        var (certificate, key) = NewCertificate();
-        var manifests = Manifests(certificate, key);
+        var (certificate, key) = LiveAwsManifests.NewCertificate();
+        var manifests = LiveAwsManifests.Manifests(certificate, key);
         var model = Build(manifests);
 
         // plan: what a first apply makes, and nothing for the passthrough-only group but its NLB.
@@ -131,8 +94,8 @@ internal static class LiveCycle
 
         // The edit: one Ingress gone, one path changed, the certificate rotated under its ARN.
         var arn = inventory.Certificates.Single().Arn;
-        var (newCertificate, newKey) = NewCertificate();
-        var edited = Build(Edited(Manifests(newCertificate, newKey)));
+        var (newCertificate, newKey) = LiveAwsManifests.NewCertificate();
+        var edited = Build(LiveAwsManifests.Edited(LiveAwsManifests.Manifests(newCertificate, newKey)));
         var edit = await bed.ApplyAsync(edited);
         Assert.Equal(
             ["DeleteRule", "DeleteTargetGroup", "ImportCertificate", "ModifyRule", "ModifyRule"],
@@ -151,6 +114,4 @@ internal static class LiveCycle
         Assert.Empty(inventory.SecurityGroups);
         Assert.Empty(inventory.Certificates);
     }
-
-    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 }

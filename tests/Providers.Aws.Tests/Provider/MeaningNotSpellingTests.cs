@@ -1,5 +1,6 @@
 using CloudIngress.Core.Diagnostics;
 using CloudIngress.Providers.Aws.Deploy;
+using CloudIngress.Tests;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using static CloudIngress.Providers.Aws.Tests.Models;
@@ -77,8 +78,8 @@ public sealed class MeaningNotSpellingTests
     {
         var respelling = new RespellingHandler(Respell, RespellAcm);
         await using var bed = await AwsTestbed.StartAsync(handler: respelling);
-        var (certificate, key) = LiveCycle.NewCertificate();
-        var model = Build(LiveCycle.Manifests(certificate, key) + "\n---\n" + Canary);
+        var (certificate, key) = LiveAwsManifests.NewCertificate();
+        var model = Build(LiveAwsManifests.Manifests(certificate, key) + "\n---\n" + Canary);
 
         var first = await bed.ApplyAsync(model);
         Assert.Equal(3, bed.Emulator!.LoadBalancers().Count);

@@ -200,6 +200,8 @@ public sealed class AwsProviderTests
         await bed.ApplyAsync(Build(Shop + secure));
         Assert.Equal(["application", "network"], bed.Emulator!.LoadBalancers().Select(l => l.Type).Order(StringComparer.Ordinal));
         var nlb = bed.Emulator.LoadBalancers().Single(l => l.Type == "network");
+        var (_, planned) = await bed.Provider.PlanAsync(Build(secure), CancellationToken.None);
+        Assert.Equal("alb/ingress/default", Assert.IsType<DeleteLoadBalancer>(Assert.Single(planned, o => o is DeleteLoadBalancer)).Key);
 
         var result = await bed.ApplyAsync(Build(secure));
 

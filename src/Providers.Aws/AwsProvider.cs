@@ -17,7 +17,10 @@ public sealed record AwsProviderOptions
 
     public int MaxRulesPerLoadBalancer { get; init; } = 100;
 
-    /// <summary>Read, diff and execute at most this many times per apply: a pass cut short by an AWS error is followed by a fresh read.</summary>
+    /// <summary>
+    /// Read, diff and execute at most this many times per apply: a pass cut short by an AWS error is followed by a fresh read.
+    /// One more read after the last pass says what is still left, and which changes AWS did not keep.
+    /// </summary>
     public int Passes { get; init; } = 5;
 
     public int InUseAttempts { get; init; } = 12;

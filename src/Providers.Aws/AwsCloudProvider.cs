@@ -71,7 +71,12 @@ public sealed class AwsCloudProvider(AwsClients? clients, AwsProviderOptions opt
         {
             return await call();
         }
-        catch (Exception e) when (e is AwsApplyIncompleteException or AwsServiceException or HttpRequestException)
+        catch (AwsApplyIncompleteException e)
+        {
+            // What kept changing, as errors on the Ingresses and Services concerned: they become Events.
+            throw new ProviderException(e.Message, e.Diagnostics, Calls(), e);
+        }
+        catch (Exception e) when (e is AwsServiceException or HttpRequestException)
         {
             throw new ProviderException(e.Message, [], Calls(), e);
         }

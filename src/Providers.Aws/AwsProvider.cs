@@ -17,7 +17,10 @@ public sealed record AwsProviderOptions
 
     public int MaxRulesPerLoadBalancer { get; init; } = 100;
 
-    /// <summary>Read, diff and execute at most this many times per apply: a pass cut short by an AWS error is followed by a fresh read.</summary>
+    /// <summary>
+    /// Read, diff and execute at most this many times per apply: a pass cut short by an AWS error is followed by a fresh read.
+    /// One more read after the last pass says what is still left, and which changes AWS did not keep.
+    /// </summary>
     public int Passes { get; init; } = 5;
 
     public int InUseAttempts { get; init; } = 12;
@@ -100,7 +103,11 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
         var executed = new List<AwsOperation>();
         var warnings = new List<string>();
         Exception? last = null;
-        for (var pass = 1; pass <= options.Passes; pass++)
+        IReadOnlyList<AwsOperation> done = [];
+        (AwsPlan Plan, IReadOnlyList<AwsOperation> Operations)? pending = null;
+
+        // One read more than there are passes: after the last pass it says what is still left, and why.
+        for (var pass = 1; pass <= options.Passes + 1; pass++)
         {
             var progress = executed.Count;
             try
@@ -113,17 +120,26 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
                     return Result(plan, inventory, executed, warnings);
                 }
 
+                pending = (plan, operations);
+                if (pass > options.Passes)
+                {
+                    break;
+                }
+
                 var executor = new AwsExecutor(aws, _network, options.ClusterName, inventory, options.Time) { InUseAttempts = options.InUseAttempts, InUseDelay = options.InUseDelay };
                 foreach (var operation in operations)
                 {
                     await executor.ExecuteAsync([operation], ct);
                     executed.Add(operation);
                 }
+
+                done = operations;
             }
             catch (Exception e) when (e is AwsServiceException or InvalidOperationException && !ct.IsCancellationRequested)
             {
                 // Read again and carry on from what is there now; the next pass sees what this one did.
                 last = e;
+                done = [];
                 warnings.Add($"pass {pass}: {e.Message}");
                 if (executed.Count == progress && e is AwsServiceException { IsRetryable: true })
                 {
@@ -133,7 +149,27 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
             }
         }
 
-        throw new AwsApplyIncompleteException($"AWS did not converge in {options.Passes} passes; last error: {last?.Message ?? "changes kept appearing"}", last);
+        throw NotConverged(pending, done, last);
+    }
+
+    /// <summary>The error names what came back after it was made: which resource, which field, desired and observed.</summary>
+    private AwsApplyIncompleteException NotConverged((AwsPlan Plan, IReadOnlyList<AwsOperation> Operations)? pending, IReadOnlyList<AwsOperation> done, Exception? last)
+    {
+        var repeated = pending is { } p ? AwsNonConvergence.Repeated(p.Operations, done, p.Plan) : [];
+        var message = $"AWS did not converge in {options.Passes} passes";
+        if (repeated.Count > 0)
+        {
+            message += "; these changes were made and read back unchanged (the endpoint does not keep them): " + AwsNonConvergence.Listing(repeated);
+        }
+
+        message += last is not null ? $"; last error: {last.Message}"
+            : repeated.Count == 0 ? $"; changes kept appearing: {string.Join("; ", pending?.Operations.Take(5).Select(o => o.ToString()) ?? [])}"
+            : string.Empty;
+        return new AwsApplyIncompleteException(message, last)
+        {
+            Repeated = repeated,
+            Diagnostics = AwsNonConvergence.Diagnostics(repeated, options.Passes),
+        };
     }
 
     /// <summary>Deletes everything the cluster owns: an apply of nothing.</summary>
@@ -184,4 +220,17 @@ public sealed record AwsObservation(AwsInventory Inventory, IReadOnlyList<Availa
     public static AwsObservation Empty => new(new AwsInventory(), [], new Dictionary<string, string>());
 }
 
-public sealed class AwsApplyIncompleteException(string message, Exception? inner) : Exception(message, inner);
+/// <summary>
+/// An apply that ended before AWS matched the plan: AWS kept failing, or kept answering with something
+/// other than what was written. <see cref="Repeated"/> lists the latter field by field, and
+/// <see cref="Diagnostics"/> turns them into <c>CloudNotConverging</c> errors on the Ingresses and
+/// Services concerned, ready to be published as Events.
+/// </summary>
+public sealed class AwsApplyIncompleteException(string message, Exception? inner) : Exception(message, inner)
+{
+    /// <summary>The operations a pass carried out that the next read asked for again, one entry per field.</summary>
+    public IReadOnlyList<AwsRepeatedOperation> Repeated { get; init; } = [];
+
+    /// <summary>One <see cref="DiagnosticCodes.CloudNotConverging"/> error per member of an affected load balancer.</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
+}

@@ -96,6 +96,28 @@ public sealed class AwsEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain(_aws.SecurityGroups(), g => g.Tags.ContainsKey("cloudingress.io/cluster"));
     }
 
+    [Fact]
+    public async Task Plan_PassthroughIngressAloneInItsGroup_IsOneNlbAndNoAlb()
+    {
+        var directory = Directory.CreateTempSubdirectory("cloudingress-aws-pt-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, "secure.yaml"), Manifests.Replace(
+                "metadata: {name: shop, namespace: default}",
+                "metadata: {name: secure, namespace: default, annotations: {cloudingress.io/tls-mode: passthrough}}", StringComparison.Ordinal));
+
+            var plan = await CliAsync("plan", $"--manifests={directory}", "--provider=aws", "--cluster-name=e2e");
+
+            Assert.True(plan.Code == ExitCodes.Ok, plan.Error + plan.Output);
+            var create = Assert.Single(plan.Output.Split('\n'), l => l.Contains("+ CreateLoadBalancer ", StringComparison.Ordinal));
+            Assert.Contains("Network internet-facing (nlb/ingress/default)", create, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("--cluster-name", null, "--cluster-name is required")]
     [InlineData("--aws-endpoint", "--aws-endpoint=ftp://x", "--aws-endpoint: \"ftp://x\" is not an http(s) URL")]

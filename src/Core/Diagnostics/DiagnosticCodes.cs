@@ -74,4 +74,7 @@ public static class DiagnosticCodes
 
     // Skipped objects: only from SkippedObjects.Explain for plan, never in the model, so never an Event on another controller's object
     public const string NotOurs = "NotOurs";
+
+    // Cloud providers (Apply)
+    public const string CloudNotConverging = "CloudNotConverging";
 }

@@ -69,7 +69,8 @@ internal static class ElbV2Xml
 
     internal static ActionSpec ParseAction(XElement a)
     {
-        var type = (string)a.Element("Type")!;
+        // Action types in any case: the parts of an action are read by what they mean.
+        var type = ((string)a.Element("Type")!).ToLowerInvariant();
         switch (type)
         {
             case "forward":

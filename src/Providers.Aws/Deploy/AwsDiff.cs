@@ -1,4 +1,6 @@
+using CloudIngress.Providers.Aws.Clients;
 using CloudIngress.Providers.Aws.Plan;
+using System.Globalization;
 
 namespace CloudIngress.Providers.Aws.Deploy;
 
@@ -7,7 +9,8 @@ namespace CloudIngress.Providers.Aws.Deploy;
 /// key; an unchanged plan gives no operation at all. The order keeps every intermediate state
 /// valid: security groups, certificates and target groups before the load balancers, listeners and
 /// rules that use them; on the way out rules and listeners before the target groups, certificates
-/// and security groups they held.
+/// and security groups they held. Values are compared by meaning (<see cref="AwsCanonical"/>), and
+/// every change carries the fields that differed, so that a change that keeps coming back can say why.
 /// </summary>
 public static class AwsDiff
 {
@@ -37,17 +40,18 @@ public static class AwsDiff
                 continue;
             }
 
-            var have = existing.Group.Ingress.ToHashSet();
-            var missing = plan.Ingress.Where(p => !have.Contains(p)).ToList();
-            var extra = existing.Group.Ingress.Where(p => !plan.Ingress.Contains(p)).Distinct().ToList();
+            var have = existing.Group.Ingress.Select(AwsCanonical.Permission).ToHashSet();
+            var want = plan.Ingress.Select(AwsCanonical.Permission).ToHashSet();
+            var missing = plan.Ingress.Where(p => !have.Contains(AwsCanonical.Permission(p))).ToList();
+            var extra = existing.Group.Ingress.Where(p => !want.Contains(AwsCanonical.Permission(p))).Distinct().ToList();
             if (missing.Count > 0)
             {
-                ops.Early.Add(new AuthorizeIngress(plan.Key, missing));
+                ops.Early.Add(new AuthorizeIngress(plan.Key, missing) { Changes = [Change("IpPermissions", List(missing), AwsFieldChange.Absent)] });
             }
 
             if (extra.Count > 0)
             {
-                ops.Early.Add(new RevokeIngress(existing.Group.Id, extra));
+                ops.Early.Add(new RevokeIngress(existing.Group.Id, extra) { SecurityGroupKey = plan.Key, Changes = [Change("IpPermissions", AwsFieldChange.Absent, List(extra))] });
             }
         }
 
@@ -70,9 +74,9 @@ public static class AwsDiff
             {
                 ops.Early.Add(new ImportCertificate(plan, null));
             }
-            else if (copies[0].Sha256 != plan.Sha256)
+            else if (!string.Equals(copies[0].Sha256, plan.Sha256, StringComparison.OrdinalIgnoreCase))
             {
-                ops.Early.Add(new ImportCertificate(plan, copies[0].Arn));
+                ops.Early.Add(new ImportCertificate(plan, copies[0].Arn) { Changes = [Change("tag " + InventoryReader.Sha256Tag, plan.Sha256, copies[0].Sha256)] });
             }
         }
 
@@ -106,16 +110,16 @@ public static class AwsDiff
                 continue;
             }
 
-            if (existing.TargetGroup.HealthCheck != plan.HealthCheck)
+            var health = HealthCheckChanges(plan.HealthCheck, existing.TargetGroup.HealthCheck);
+            if (health.Count > 0)
             {
-                ops.Early.Add(new ModifyTargetGroup(plan.Key, plan.HealthCheck));
+                ops.Early.Add(new ModifyTargetGroup(plan.Key, plan.HealthCheck) { Changes = health });
             }
 
-            var changed = plan.Attributes.Where(a => existing.Attributes.GetValueOrDefault(a.Key) != a.Value)
-                .ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+            var changed = AwsCanonical.ChangedAttributes(plan.Attributes, existing.Attributes);
             if (changed.Count > 0)
             {
-                ops.Early.Add(new ModifyTargetGroupAttributes(plan.Key, changed));
+                ops.Early.Add(new ModifyTargetGroupAttributes(plan.Key, changed) { Changes = AttributeChanges(changed, existing.Attributes) });
             }
 
             var have = existing.Targets.ToHashSet();
@@ -123,12 +127,12 @@ public static class AwsDiff
             var remove = existing.Targets.Where(t => !plan.Targets.Contains(t)).ToList();
             if (add.Count > 0)
             {
-                ops.Targets.Add(new RegisterTargets(plan.Key, add));
+                ops.Targets.Add(new RegisterTargets(plan.Key, add) { Changes = [Change("Targets", List(add), AwsFieldChange.Absent)] });
             }
 
             if (remove.Count > 0)
             {
-                ops.Targets.Add(new DeregisterTargets(plan.Key, remove));
+                ops.Targets.Add(new DeregisterTargets(plan.Key, remove) { Changes = [Change("Targets", AwsFieldChange.Absent, List(remove))] });
             }
         }
 
@@ -145,10 +149,13 @@ public static class AwsDiff
         foreach (var plan in desired.LoadBalancers)
         {
             current.TryGetValue(plan.Key, out var existing);
-            if (existing is not null && (existing.LoadBalancer.Type != plan.Type || existing.LoadBalancer.Scheme != plan.Scheme))
+            if (existing is not null && (existing.LoadBalancer.Type != plan.Type || !AwsCanonical.SameText(plan.Scheme, existing.LoadBalancer.Scheme)))
             {
                 // Type and scheme are fixed at creation: the old one goes first (it holds the name).
-                ops.Recreate.Add(new DeleteLoadBalancer(existing.LoadBalancer.Arn, plan.Key));
+                ops.Recreate.Add(new DeleteLoadBalancer(existing.LoadBalancer.Arn, plan.Key)
+                {
+                    Changes = [Change("Type and Scheme", $"{plan.Type} {plan.Scheme}", $"{existing.LoadBalancer.Type} {existing.LoadBalancer.Scheme}")],
+                });
                 existing = null;
             }
 
@@ -170,14 +177,16 @@ public static class AwsDiff
 
             if (existing.LoadBalancer.SecurityGroups.Count != 1 || !actual.SecurityGroups.Any(g => g.Key == plan.SecurityGroupKey && g.Group.Id == existing.LoadBalancer.SecurityGroups[0]))
             {
-                ops.LoadBalancers.Add(new SetSecurityGroups(plan.Key, plan.SecurityGroupKey));
+                ops.LoadBalancers.Add(new SetSecurityGroups(plan.Key, plan.SecurityGroupKey)
+                {
+                    Changes = [Change("SecurityGroups", plan.SecurityGroupKey, List(existing.LoadBalancer.SecurityGroups))],
+                });
             }
 
-            var changedAttributes = plan.Attributes.Where(a => existing.Attributes.GetValueOrDefault(a.Key) != a.Value)
-                .ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+            var changedAttributes = AwsCanonical.ChangedAttributes(plan.Attributes, existing.Attributes);
             if (changedAttributes.Count > 0)
             {
-                ops.LoadBalancers.Add(new ModifyLoadBalancerAttributes(plan.Key, changedAttributes));
+                ops.LoadBalancers.Add(new ModifyLoadBalancerAttributes(plan.Key, changedAttributes) { Changes = AttributeChanges(changedAttributes, existing.Attributes) });
             }
 
             var listeners = existing.Listeners.ToDictionary(l => l.Listener.Port);
@@ -224,14 +233,35 @@ public static class AwsDiff
     private static void ExistingListener(string lbKey, ListenerPlan plan, ActualListener have, Phases ops, Func<string, string> tgKey, Func<string, CertificateRef> certRef)
     {
         var l = have.Listener;
-        var actualDefault = l.DefaultActions.Count == 1 ? l.DefaultActions[0].MapTargets(tgKey) : null;
+        var actualDefault = l.DefaultActions.Count == 1 ? AwsCanonical.Action(l.DefaultActions[0].MapTargets(tgKey)) : null;
         var actualCerts = have.Certificates.Select(certRef).ToList();
         var defaultCertificate = plan.Certificates.Count > 0 ? plan.Certificates[0] : null;
         var actualDefaultCertificate = l.DefaultCertificate is { } arn ? certRef(arn) : null;
-        if (l.Protocol != plan.Protocol || (plan.SslPolicy is not null && l.SslPolicy != plan.SslPolicy)
-            || actualDefault != plan.DefaultAction || actualDefaultCertificate != defaultCertificate)
+        var where = $"listener {plan.Port.ToString(CultureInfo.InvariantCulture)} ";
+        var listenerChanges = new List<AwsFieldChange>();
+        if (!AwsCanonical.SameText(plan.Protocol, l.Protocol))
         {
-            ops.Listeners.Add(new ModifyListener(l.Arn, lbKey, plan));
+            listenerChanges.Add(Change(where + "Protocol", plan.Protocol, l.Protocol));
+        }
+
+        if (plan.SslPolicy is not null && !AwsCanonical.SameText(plan.SslPolicy, l.SslPolicy))
+        {
+            listenerChanges.Add(Change(where + "SslPolicy", plan.SslPolicy, l.SslPolicy));
+        }
+
+        if (actualDefault != AwsCanonical.Action(plan.DefaultAction))
+        {
+            listenerChanges.Add(Change(where + "DefaultActions", plan.DefaultAction.ToString(), l.DefaultActions.Count == 0 ? null : List(l.DefaultActions.Select(a => a.MapTargets(tgKey)))));
+        }
+
+        if (actualDefaultCertificate != defaultCertificate)
+        {
+            listenerChanges.Add(Change(where + "DefaultCertificate", defaultCertificate?.ToString(), actualDefaultCertificate?.ToString()));
+        }
+
+        if (listenerChanges.Count > 0)
+        {
+            ops.Listeners.Add(new ModifyListener(l.Arn, lbKey, plan) { Changes = [.. listenerChanges] });
         }
 
         var extraWanted = plan.Certificates.Skip(1).ToList();
@@ -240,25 +270,62 @@ public static class AwsDiff
         var remove = have.Certificates.Where(a => a != l.DefaultCertificate && !plan.Certificates.Contains(certRef(a))).ToList();
         if (add.Count > 0)
         {
-            ops.Listeners.Add(new AddListenerCertificates(lbKey, plan.Port, add));
+            ops.Listeners.Add(new AddListenerCertificates(lbKey, plan.Port, add) { Changes = [Change(where + "Certificates", List(add), AwsFieldChange.Absent)] });
         }
 
         if (remove.Count > 0)
         {
-            ops.ListenerCertificateRemovals.Add(new RemoveListenerCertificates(l.Arn, lbKey, plan.Port, remove));
+            ops.ListenerCertificateRemovals.Add(new RemoveListenerCertificates(l.Arn, lbKey, plan.Port, remove) { Changes = [Change(where + "Certificates", AwsFieldChange.Absent, List(remove))] });
         }
 
-        var rules = have.Rules.Select(r => r with { Rule = r.Rule.MapTargets(tgKey) }).ToList();
-        var changes = RulePlanner.Plan(plan.Rules, rules);
-        ops.Rules.AddRange(changes.Delete.Select(arn => new DeleteRule(arn, lbKey, plan.Port)));
-        ops.Rules.AddRange(changes.Modify.Select(m => new ModifyRule(m.RuleArn, lbKey, plan.Port, m.Rule)));
+        var rules = have.Rules.Select(r => r with { Rule = AwsCanonical.Rule(r.Rule.MapTargets(tgKey)) }).ToList();
+        var byArn = rules.ToDictionary(r => r.Arn, StringComparer.Ordinal);
+        var changes = RulePlanner.Plan([.. plan.Rules.Select(AwsCanonical.Rule)], rules);
+        ops.Rules.AddRange(changes.Delete.Select(arn => new DeleteRule(arn, lbKey, plan.Port) { Changes = [Change(where + "rule", AwsFieldChange.Absent, byArn[arn].Rule.ToString())] }));
+        ops.Rules.AddRange(changes.Modify.Select(m => new ModifyRule(m.RuleArn, lbKey, plan.Port, m.Rule)
+        {
+            Changes = [Change($"{where}rule {Priority(byArn[m.RuleArn])}", m.Rule.ToString(), byArn[m.RuleArn].Rule.ToString())],
+        }));
         if (changes.Reprioritize.Count > 0)
         {
-            ops.Rules.Add(new SetRulePriorities(lbKey, plan.Port, changes.Reprioritize));
+            ops.Rules.Add(new SetRulePriorities(lbKey, plan.Port, changes.Reprioritize)
+            {
+                Changes = [Change(where + "rule priorities", List(changes.Reprioritize.Select(r => r.Priority)), List(changes.Reprioritize.Select(r => Priority(byArn[r.RuleArn]))))],
+            });
         }
 
-        ops.Rules.AddRange(changes.Create.Select(c => new CreateRule(lbKey, plan.Port, c.Priority, c.Rule)));
+        ops.Rules.AddRange(changes.Create.Select(c => new CreateRule(lbKey, plan.Port, c.Priority, c.Rule) { Changes = [Change(where + "rule", c.Rule.ToString(), AwsFieldChange.Absent)] }));
     }
+
+    private static ValueList<AwsFieldChange> HealthCheckChanges(HealthCheckSpec desired, HealthCheckSpec observed)
+    {
+        var (d, o) = (AwsCanonical.HealthCheck(desired), AwsCanonical.HealthCheck(observed));
+        var fields = new (string Field, object? Desired, object? Observed)[]
+        {
+            ("HealthCheckProtocol", d.Protocol, o.Protocol),
+            ("HealthCheckPort", d.Port, o.Port),
+            ("HealthCheckPath", d.Path, o.Path),
+            ("HealthCheckIntervalSeconds", d.IntervalSeconds, o.IntervalSeconds),
+            ("HealthCheckTimeoutSeconds", d.TimeoutSeconds, o.TimeoutSeconds),
+            ("HealthyThresholdCount", d.HealthyThreshold, o.HealthyThreshold),
+            ("UnhealthyThresholdCount", d.UnhealthyThreshold, o.UnhealthyThreshold),
+            ("Matcher.HttpCode", d.HttpCode, o.HttpCode),
+            ("Matcher.GrpcCode", d.GrpcCode, o.GrpcCode),
+        };
+        return fields.Where(f => !Equals(f.Desired, f.Observed))
+            .Select(f => Change(f.Field, Convert.ToString(f.Desired, CultureInfo.InvariantCulture), Convert.ToString(f.Observed, CultureInfo.InvariantCulture)))
+            .ToValueList();
+    }
+
+    private static ValueList<AwsFieldChange> AttributeChanges(IReadOnlyDictionary<string, string> changed, IReadOnlyDictionary<string, string> observed) =>
+        changed.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => Change(a.Key, a.Value, observed.GetValueOrDefault(a.Key))).ToValueList();
+
+    private static AwsFieldChange Change(string field, string? desired, string? observed) =>
+        new(field, desired ?? AwsFieldChange.Absent, observed ?? AwsFieldChange.Absent);
+
+    private static string List<T>(IEnumerable<T> items) => "[" + string.Join(", ", items) + "]";
+
+    private static string Priority(ElbRule rule) => rule.Priority?.ToString(CultureInfo.InvariantCulture) ?? "default";
 
     /// <summary>Actual resources by key; a second one with the same key (never expected) is surplus, to be removed.</summary>
     private static Dictionary<string, T> Owned<T>(IEnumerable<T> items, Func<T, string> key, Func<T, string> id, out List<T> surplus)

@@ -92,8 +92,9 @@ public sealed class AwsExecutor
                 break;
             case ImportCertificate op:
                 // Same ARN, new content: listeners using it pick the new certificate up without a change of their own.
+                // AWS keeps the tags of a re-imported certificate; moto drops them, so all of ours are written again.
                 await _aws.Acm.ImportCertificateAsync(op.Plan.CertificatePem, op.Plan.ChainPem, op.Plan.PrivateKeyPem.Reveal(), op.ExistingArn, null, ct);
-                await _aws.Acm.AddTagsAsync(op.ExistingArn!, new Dictionary<string, string> { [InventoryReader.Sha256Tag] = op.Plan.Sha256 }, ct);
+                await _aws.Acm.AddTagsAsync(op.ExistingArn!, new Dictionary<string, string>(Tags("certificates", op.Plan.Key), StringComparer.Ordinal) { [InventoryReader.Sha256Tag] = op.Plan.Sha256 }, ct);
                 break;
             case DeleteCertificate op:
                 await DeleteAsync(() => _aws.Acm.DeleteCertificateAsync(op.Arn, ct), "ResourceNotFoundException", "ResourceInUseException", ct);
@@ -195,7 +196,7 @@ public sealed class AwsExecutor
         catch (AwsServiceException e) when (e.Code == "PriorityInUse")
         {
             var existing = await _aws.ElbV2.DescribeRulesAsync(listener, ct);
-            if (!existing.Any(r => r.Priority == op.Priority && r.Rule == rule))
+            if (!existing.Any(r => r.Priority == op.Priority && AwsCanonical.Rule(r.Rule) == AwsCanonical.Rule(rule)))
             {
                 throw;
             }

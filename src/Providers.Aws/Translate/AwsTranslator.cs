@@ -33,28 +33,30 @@ public static class AwsTranslator
         {
             if (frontend.Kind == FrontendKind.Http)
             {
-                var passthrough = PassthroughLoadBalancer(frontend, context);
-                var skip = passthrough?.Members.ToHashSet() ?? [];
+                // A passthrough Ingress lives on the NLB (or nowhere, when its port was taken): never on the ALB.
+                var skip = frontend.Listeners.SelectMany(l => l.Passthrough).Select(p => p.Source).ToHashSet();
                 loadBalancers.AddRange(ApplicationLoadBalancers(frontend, skip, context));
-                if (passthrough is not null)
+                if (PassthroughLoadBalancer(frontend, context) is { } passthrough)
                 {
                     loadBalancers.Add(passthrough);
                 }
             }
-            else
+            else if (ServiceLoadBalancer(frontend, context) is { } service)
             {
-                loadBalancers.Add(ServiceLoadBalancer(frontend, context));
+                loadBalancers.Add(service);
             }
         }
 
         // A target group belongs to the load balancer it was made for; drop those whose load balancer lost every listener.
         var used = loadBalancers.SelectMany(lb => lb.Listeners.SelectMany(l => l.Rules.SelectMany(r => r.Actions).Append(l.DefaultAction)))
             .SelectMany(a => a.Forward.Select(f => f.TargetGroup)).ToHashSet(StringComparer.Ordinal);
+        // Likewise a Secret is imported only while a planned listener presents it.
+        var imported = loadBalancers.SelectMany(lb => lb.Listeners.SelectMany(l => l.Certificates)).Select(c => c.ImportKey).OfType<string>().ToHashSet(StringComparer.Ordinal);
         return new AwsPlan
         {
             LoadBalancers = loadBalancers.OrderBy(lb => lb.Key, StringComparer.Ordinal).ToList(),
             TargetGroups = context.TargetGroups.Values.Where(t => used.Contains(t.Key)).ToList(),
-            Certificates = context.Imports.Values.ToList(),
+            Certificates = context.Imports.Values.Where(c => imported.Contains(c.Key)).ToList(),
             SecurityGroups = SecurityGroups(loadBalancers, model, context),
             Diagnostics = context.Diagnostics.Order().ToList(),
         };
@@ -107,6 +109,7 @@ public static class AwsTranslator
             var key = AwsTags.Value("alb/" + frontend.Id + (shard == 0 ? string.Empty : "/" + (shard + 1).ToString(CultureInfo.InvariantCulture)));
             var hosts = sharding.ShardHosts[shard];
             var planned = new List<ListenerPlan>();
+            var carriesRoute = false;
             var budget = quota;
             for (var d = 0; d < drafts.Count; d++)
             {
@@ -117,11 +120,19 @@ public static class AwsTranslator
                 var certificates = https ? CertificateSelection.Select(listener, [.. listener.VirtualHosts.Select(v => v.Host).Where(hosts.Contains)], subject, context) : [];
                 if (https && certificates.Count == 0)
                 {
+                    if (mine.Count == 0 && listener.DefaultAction is null)
+                    {
+                        // Nothing of a member's is served on it (its hosts went to passthrough, say): not a missing certificate.
+                        continue;
+                    }
+
                     context.Report(DiagnosticSeverity.Error, DiagnosticCodes.CertificateNotFound, subject,
                         $"HTTPS port {listener.Port.ToString(CultureInfo.InvariantCulture)} of group {frontend.Name} has no certificate: no certificate-arn, no TLS Secret and no ISSUED ACM certificate for its hosts; the listener is not created");
                     continue;
                 }
 
+                // A member's route: a rule, the group's default backend, or its ssl-redirect folded into the default action.
+                carriesRoute |= mine.Count > 0 || listener.DefaultAction is not null || defaultAction.Type == "redirect";
                 string Target(string pool) => context.TargetGroup(pool, key, LoadBalancerType.Application, subject) ?? pool;
                 planned.Add(new ListenerPlan
                 {
@@ -134,7 +145,8 @@ public static class AwsTranslator
                 });
             }
 
-            if (planned.Count == 0)
+            // An ALB carrying no member's route answers 404 to everyone and is billed for it: none is planned.
+            if (!carriesRoute)
             {
                 continue;
             }
@@ -205,7 +217,8 @@ public static class AwsTranslator
         return listeners.Count == 0 ? null : LoadBalancer(frontend, key, LoadBalancerType.Network, listeners, members.Distinct(), context);
     }
 
-    private static LoadBalancerPlan ServiceLoadBalancer(Frontend frontend, TranslateContext context)
+    /// <summary>Null when no port has a usable backend: an NLB without listeners carries nothing.</summary>
+    private static LoadBalancerPlan? ServiceLoadBalancer(Frontend frontend, TranslateContext context)
     {
         var key = AwsTags.Value("nlb/" + frontend.Id);
         var subject = frontend.Members.FirstOrDefault() ?? new ObjectRef("Service", null, frontend.Name);
@@ -225,7 +238,7 @@ public static class AwsTranslator
             });
         }
 
-        return LoadBalancer(frontend, key, LoadBalancerType.Network, listeners, frontend.Members, context);
+        return listeners.Count == 0 ? null : LoadBalancer(frontend, key, LoadBalancerType.Network, listeners, frontend.Members, context);
     }
 
     private static List<SecurityGroupPlan> SecurityGroups(List<LoadBalancerPlan> loadBalancers, GatewayModel model, TranslateContext context)

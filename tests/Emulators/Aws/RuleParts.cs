@@ -162,6 +162,12 @@ internal sealed partial class RuleParts(AwsState state)
             throw new AwsError("ValidationError", $"Specify either Values or the {field} config, not both");
         }
 
+        // Values outside the field's config hold one host or path (AWS's RuleCondition.Values); the configs hold several.
+        if (legacy.Count > 1)
+        {
+            throw new AwsError("ValidationError", $"The '{field}' field contains too many values; the limit is '1'");
+        }
+
         values = values.Count > 0 ? values : legacy;
         if (values.Count == 0)
         {

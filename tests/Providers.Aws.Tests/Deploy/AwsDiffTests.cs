@@ -90,6 +90,75 @@ public sealed class AwsDiffTests
         Assert.Equal(2, ops.OfType<CreateListener>().Count());
     }
 
+    [Fact]
+    public void Realized_AsAnotherEndpointSpellsIt_IsUnchanged()
+    {
+        var passthrough = AwsTranslator.Translate(
+            Build(Ingress("p", $"[{Rule("secure.example.com", ("/", "Prefix", "web"))}]", "cloudingress.io/tls-mode: passthrough")), new AwsTranslateOptions { ClusterName = "prod" });
+        var plan = Plan with
+        {
+            LoadBalancers = [.. Plan.LoadBalancers, .. passthrough.LoadBalancers],
+            TargetGroups = [.. Plan.TargetGroups, .. passthrough.TargetGroups],
+            SecurityGroups = [.. Plan.SecurityGroups, .. passthrough.SecurityGroups],
+        };
+        var inventory = Realized(plan);
+        static RuleSpec Shuffled(RuleSpec r) => new(
+            [.. r.Conditions.Reverse().Select(c => new ConditionSpec(c.Field.ToUpperInvariant(), c.Field == "host-header" ? c.Values.Select(v => v.ToUpperInvariant()) : c.Values, c.HeaderName))],
+            [.. r.Actions.Select(a => a with { Type = a.Type.ToUpperInvariant(), ContentType = a.ContentType?.ToUpperInvariant(), MessageBody = a.MessageBody == string.Empty ? null : a.MessageBody })]);
+        var respelled = inventory with
+        {
+            SecurityGroups = [.. inventory.SecurityGroups.Select(g => g with { Group = g.Group with { Ingress = [.. g.Group.Ingress.Reverse().Select(p => p with { Protocol = "6" })] } })],
+            Certificates = [.. inventory.Certificates.Select(c => c with { Sha256 = c.Sha256!.ToUpperInvariant() })],
+            TargetGroups = [.. inventory.TargetGroups.Select(t => t with
+            {
+                TargetGroup = t.TargetGroup with
+                {
+                    HealthCheck = t.TargetGroup.HealthCheck is { Protocol: "TCP" } h
+                        ? h with { Protocol = "tcp", Path = string.Empty, HttpCode = string.Empty, Port = "TRAFFIC-PORT" }
+                        : t.TargetGroup.HealthCheck with { Protocol = t.TargetGroup.HealthCheck.Protocol.ToLowerInvariant() },
+                },
+                Targets = [.. t.Targets.Reverse()],
+                Attributes = t.Attributes.Where(a => a.Value != "false").ToDictionary(),
+            })],
+            LoadBalancers = [.. inventory.LoadBalancers.Select(l => l with
+            {
+                LoadBalancer = l.LoadBalancer with { Scheme = l.LoadBalancer.Scheme.ToUpperInvariant() },
+                Attributes = l.Attributes.Where(a => a.Value != "false").ToDictionary(),
+                Listeners = [.. l.Listeners.Select(x => x with
+                {
+                    Listener = x.Listener with { Protocol = x.Listener.Protocol.ToLowerInvariant(), DefaultActions = [.. x.Listener.DefaultActions.Select(a => a with { Type = a.Type.ToUpperInvariant() })] },
+                    Rules = [.. x.Rules.Select(r => r with { Rule = Shuffled(r.Rule) })],
+                    Certificates = [.. x.Certificates.Reverse()],
+                })],
+            })],
+        };
+
+        Assert.Empty(AwsDiff.Compute(respelled, plan));
+    }
+
+    [Fact]
+    public void EveryChange_NamesItsResourceAndTheFieldsThatDiffered()
+    {
+        var inventory = Realized(Plan);
+        var web = Plan.TargetGroups.First(t => t.PoolId.StartsWith("default/web", StringComparison.Ordinal));
+        var lb = Plan.LoadBalancers.Single();
+        inventory = inventory with
+        {
+            TargetGroups = [.. inventory.TargetGroups.Select(t => t.Key != web.Key ? t : t with { TargetGroup = t.TargetGroup with { HealthCheck = t.TargetGroup.HealthCheck with { Path = "/old", IntervalSeconds = 60 } } })],
+            LoadBalancers = [.. inventory.LoadBalancers.Select(l => l with { Attributes = new Dictionary<string, string> { ["routing.http.drop_invalid_header_fields.enabled"] = "false" } })],
+        };
+
+        var ops = AwsDiff.Compute(inventory, Plan);
+
+        var health = Assert.IsType<ModifyTargetGroup>(ops.Single(o => o is ModifyTargetGroup));
+        Assert.Equal(web.Key, health.ResourceKey);
+        Assert.Equal(["HealthCheckPath: desired /, observed /old", "HealthCheckIntervalSeconds: desired 15, observed 60"], health.Changes.Select(c => c.ToString()));
+        var attributes = Assert.IsType<ModifyLoadBalancerAttributes>(ops.Single(o => o is ModifyLoadBalancerAttributes));
+        Assert.Equal(lb.Key, attributes.ResourceKey);
+        Assert.Equal([new AwsFieldChange("routing.http.drop_invalid_header_fields.enabled", "true", "false")], attributes.Changes);
+        Assert.All(AwsDiff.Compute(new AwsInventory(), Plan), o => Assert.False(string.IsNullOrEmpty(o.ResourceKey)));
+    }
+
     /// <summary>The inventory an exact execution of <paramref name="plan"/> would leave (ARNs made up from keys).</summary>
     internal static AwsInventory Realized(AwsPlan plan)
     {

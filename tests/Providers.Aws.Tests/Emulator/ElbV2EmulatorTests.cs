@@ -145,6 +145,17 @@ public sealed class ElbV2EmulatorTests : EmulatorTest
     }
 
     [Fact]
+    public async Task CreateRule_TwoValuesOutsideTheConditionConfig_IsValidationError()
+    {
+        // AWS (and moto): without PathPatternConfig, Values holds a single path pattern.
+        var (_, listener, group) = await Wire.AlbWithListener();
+        string[] rule = ["ListenerArn", listener, "Priority", "1", "Conditions.member.1.Field", "path-pattern", "Conditions.member.1.Values.member.1", "/a",
+            "Actions.member.1.Type", "forward", "Actions.member.1.TargetGroupArn", group];
+        (await Wire.Elb("CreateRule", [.. rule, "Conditions.member.1.Values.member.2", "/b"])).Fails("ValidationError");
+        (await Wire.Elb("CreateRule", rule)).Ok();
+    }
+
+    [Fact]
     public async Task CreateRule_OnNetworkListener_IsRefused_AndNetworkRedirectIsInvalid()
     {
         var lb = await Wire.CreateLoadBalancer("nlb", "network");

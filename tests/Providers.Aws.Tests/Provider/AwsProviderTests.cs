@@ -183,12 +183,42 @@ public sealed class AwsProviderTests
 
         var nlbs = bed.Emulator!.LoadBalancers().Where(l => l.Type == "network").ToList();
         Assert.Equal(2, nlbs.Count);
+        Assert.DoesNotContain(bed.Emulator.LoadBalancers(), l => l.Type == "application");
         Assert.Contains(nlbs, l => l.Listeners.Single() is { Protocol: "TCP", Port: 443 });
         Assert.Contains(nlbs, l => l.Listeners.Single() is { Protocol: "TCP", Port: 7000 });
         Assert.Contains(bed.Emulator.TargetGroups(), t => t.Attributes["proxy_protocol_v2.enabled"] == "true" && t.Targets.Single().Id == "10.0.3.3");
         var before = bed.Emulator.MutatingCalls;
         await bed.ApplyAsync(model);
         Assert.Equal(before, bed.Emulator.MutatingCalls);
+    }
+
+    [Fact]
+    public async Task LoadBalancerLeftWithoutAMemberRoute_IsDeleted_AndTheNlbBesideItUntouched()
+    {
+        await using var bed = await AwsTestbed.StartAsync();
+        var secure = Ingress("secure", $"[{Rule("secure.example.com", ("/", "Prefix", "web"))}]", "cloudingress.io/tls-mode: passthrough", created: "2026-01-02T00:00:00Z");
+        await bed.ApplyAsync(Build(Shop + secure));
+        Assert.Equal(["application", "network"], bed.Emulator!.LoadBalancers().Select(l => l.Type).Order(StringComparer.Ordinal));
+        var nlb = bed.Emulator.LoadBalancers().Single(l => l.Type == "network");
+        var (_, planned) = await bed.Provider.PlanAsync(Build(secure), CancellationToken.None);
+        Assert.Equal("alb/ingress/default", Assert.IsType<DeleteLoadBalancer>(Assert.Single(planned, o => o is DeleteLoadBalancer)).Key);
+
+        var result = await bed.ApplyAsync(Build(secure));
+
+        Assert.Equal([nlb.Arn], bed.Emulator.LoadBalancers().Select(l => l.Arn));
+        Assert.Contains(result.Executed, o => o is DeleteLoadBalancer);
+        Assert.DoesNotContain(result.Executed, o => o.Verb == '+' || o.Subject.Contains("nlb/", StringComparison.Ordinal));
+        Assert.Equal(nlb.DnsName, result.MemberAddresses[new Core.Diagnostics.ObjectRef("Ingress", "default", "secure")]);
+        Assert.DoesNotContain(bed.Emulator.Certificates(), c => c.Imported);
+        Assert.Single(bed.Emulator.SecurityGroups(), g => AwsTags.OwnedBy(g.Tags, bed.Cluster));
+    }
+
+    [Fact]
+    public async Task AcceptanceCycle_OfTheLiveSuite_HoldsAgainstTheEmulator()
+    {
+        await using var bed = await AwsTestbed.StartAsync();
+        await LiveCycle.RunAsync(bed);
+        Assert.Empty(bed.Owned());
     }
 
     [Fact]

@@ -44,14 +44,17 @@ internal sealed class AwsTestbed : IAsyncDisposable
         return new AwsTestbed(emulator, new AwsClients(settings, credentials, handler), cluster ?? "test-" + Guid.NewGuid().ToString("N")[..6]);
     }
 
-    public static Task<AwsTestbed> StartLiveAsync()
+    public static Task<AwsTestbed> StartLiveAsync() => Task.FromResult(StartLive(new Uri(LiveEndpoint!), AwsCredentialChain.Default()));
+
+    /// <summary>A real endpoint (LocalStack, moto, AWS) under a cluster name of its own; disposing destroys what it made.</summary>
+    public static AwsTestbed StartLive(Uri endpoint, Func<CancellationToken, ValueTask<AwsCredentials>> credentials)
     {
         var settings = new AwsSettings
         {
-            Region = Environment.GetEnvironmentVariable("AWS_REGION") ?? "us-east-1",
-            Endpoint = new Uri(LiveEndpoint!),
+            Region = Environment.GetEnvironmentVariable("AWS_REGION") is { Length: > 0 } region ? region : "us-east-1",
+            Endpoint = endpoint,
         };
-        return Task.FromResult(new AwsTestbed(null, new AwsClients(settings, AwsCredentialChain.Default()), "live-" + Guid.NewGuid().ToString("N")[..6]));
+        return new AwsTestbed(null, new AwsClients(settings, credentials), "live-" + Guid.NewGuid().ToString("N")[..6]);
     }
 
     public AwsProvider NewProvider(int maxRules = 100, int passes = 5) => new(Clients, new AwsProviderOptions

@@ -169,6 +169,27 @@ public sealed class AwsTranslatorTests
         Assert.Equal([new ObjectRef("Ingress", "default", "first")], nlb.Members);
         Assert.Contains(plan.Diagnostics, d => d.Code == Core.Diagnostics.DiagnosticCodes.PassthroughListenerConflict && d.Object.Name == "second");
         Assert.DoesNotContain(plan.LoadBalancers, l => l.Type == LoadBalancerType.Application && l.Members.Any(m => m.Name == "first"));
+        Assert.Single(plan.LoadBalancers);
+    }
+
+    [Fact]
+    public void NoPlan_HoldsALoadBalancerWithoutAMemberRoute()
+    {
+        // Every shape of group the translate tests know: passthrough alone, refused, beside offload, Services, defaults.
+        var yaml = Ingress("pt", $"[{Rule("pt.example.com", ("/", "Prefix", "web"))}]", "cloudingress.io/tls-mode: passthrough, cloudingress.io/ssl-redirect: \"true\"") +
+            Ingress("pt2", $"[{Rule("pt2.example.com", ("/", "Prefix", "api"))}]", "cloudingress.io/tls-mode: passthrough", created: "2026-01-02T00:00:00Z") +
+            Ingress("mixed-pt", $"[{Rule("m.example.com", ("/", "Prefix", "web"))}]", "cloudingress.io/tls-mode: passthrough, cloudingress.io/group: mixed") +
+            Ingress("mixed-web", $"[{Rule("w.example.com", ("/", "Prefix", "web"))}]", "cloudingress.io/group: mixed", tls: "[{hosts: [w.example.com], secretName: app-tls}]");
+        var plan = Translate(yaml);
+
+        Assert.All(plan.LoadBalancers, lb =>
+        {
+            Assert.NotEmpty(lb.Members);
+            Assert.Contains(lb.Listeners, l => l.Rules.Count > 0 || l.DefaultAction != ActionSpec.Fixed(404));
+        });
+        Assert.Equal(["Application:mixed-web", "Network:mixed-pt", "Network:pt"],
+            plan.LoadBalancers.SelectMany(l => l.Members.Select(m => $"{l.Type}:{m.Name}")).Order(StringComparer.Ordinal));
+        Assert.All(plan.Certificates, c => Assert.Contains(plan.LoadBalancers, l => l.Listeners.Any(x => x.Certificates.Contains(CertificateRef.ForImport(c.Key)))));
     }
 
     [Fact]

@@ -118,4 +118,26 @@ public sealed class MeaningNotSpellingTests
         Assert.Equal((DiagnosticSeverity.Error, DiagnosticCodes.CloudNotConverging, member), (diagnostic.Severity, diagnostic.Code, diagnostic.Object));
         Assert.Contains(repeated.ToString(), diagnostic.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Apply_ThroughTheProviderContract_CarriesTheNonConvergenceDiagnosticsForEvents()
+    {
+        var forgetful = new RespellingHandler((action, root) =>
+        {
+            if (action == "DescribeTargetGroups")
+            {
+                All(root, "HealthCheckIntervalSeconds").ToList().ForEach(i => i.Value = "30");
+            }
+        });
+        await using var bed = await AwsTestbed.StartAsync(handler: forgetful);
+        var provider = new AwsCloudProvider(bed.Clients, new AwsProviderOptions { ClusterName = bed.Cluster, Passes = 2 });
+        var shop = Ingress("shop", $"[{Rule("shop.example.com", ("/", "Prefix", "web"))}]");
+
+        var e = await Assert.ThrowsAsync<Core.Providers.ProviderException>(() => provider.ApplyAsync(Build(shop), fullResync: true, CancellationToken.None));
+
+        Assert.Contains("HealthCheckIntervalSeconds: desired 15, observed 30", e.Message, StringComparison.Ordinal);
+        var diagnostic = Assert.Single(e.Diagnostics);
+        Assert.Equal((DiagnosticCodes.CloudNotConverging, new ObjectRef("Ingress", "default", "shop")), (diagnostic.Code, diagnostic.Object));
+        Assert.Contains(e.Calls, c => c.Operation == "elasticloadbalancing:ModifyTargetGroup" && c.Mutating);
+    }
 }

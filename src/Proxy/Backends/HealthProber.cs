@@ -10,7 +10,7 @@ namespace CloudIngress.Proxy.Backends;
 /// per endpoint and interval; an endpoint leaves rotation after the unhealthy threshold of failures
 /// in a row and returns after the healthy threshold of successes.
 /// </summary>
-internal sealed class HealthProber(Func<RouteTable> table) : IAsyncDisposable
+internal sealed class HealthProber(ProxyState state) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<EndpointState, long> _due = [];
@@ -46,10 +46,23 @@ internal sealed class HealthProber(Func<RouteTable> table) : IAsyncDisposable
 
     private async Task ProbeDueAsync()
     {
+        var table = state.Acquire();
+        try
+        {
+            await ProbeDueAsync(table);
+        }
+        finally
+        {
+            table.Release();
+        }
+    }
+
+    private async Task ProbeDueAsync(RouteTable table)
+    {
         var now = Environment.TickCount64;
         var probes = new List<Task>();
         var seen = new HashSet<EndpointState>();
-        foreach (var backend in table().Backends)
+        foreach (var backend in table.Backends)
         {
             if (backend.Model.HealthCheck is not { } check)
             {

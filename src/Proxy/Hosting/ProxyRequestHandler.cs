@@ -12,14 +12,27 @@ namespace CloudIngress.Proxy.Hosting;
 /// <summary>
 /// One request through the data plane: route (host, then path), edge policy (source range 403,
 /// basic auth 401), then the action: redirect 308, fixed response, or forward. Every request is
-/// counted and logged, whatever happened.
+/// counted and logged, whatever happened. The request holds its route table until it is done, so
+/// a long stream keeps its transport and endpoints through any number of reloads.
 /// </summary>
-internal sealed class ProxyRequestHandler(Func<RouteTable> table, HttpForwarder forwarder, ProxyOptions options, AccessLog? accessLog)
+internal sealed class ProxyRequestHandler(ProxyState state, HttpForwarder forwarder, ProxyOptions options, AccessLog? accessLog)
 {
     public async Task HandleAsync(HttpContext context)
     {
+        var current = state.Acquire();
+        try
+        {
+            await HandleAsync(context, current);
+        }
+        finally
+        {
+            current.Release();
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context, RouteTable current)
+    {
         var started = Stopwatch.GetTimestamp();
-        var current = table();
         var listener = context.Request.IsHttps ? current.Https : current.Http;
         var host = HostWithoutPort(context.Request.Headers.Host.ToString());
         var path = context.Request.Path.Value ?? "/";

@@ -88,8 +88,45 @@ public sealed class StreamingTests : IAsyncLifetime
     public async Task Grpc_BidirectionalStreamOverHttp2_WithTrailers()
     {
         using var client = _proxy.Client(version: HttpVersion.Version20);
+        var (requestPipe, response, body) = await OpenGrpcAsync(client);
+        Assert.Equal("application/grpc", response.Content.Headers.ContentType!.MediaType);
+
+        // Each message must come back before the next is sent: the stream is duplex end to end.
+        await WriteFrame(requestPipe.Writer, "second");
+        Assert.Equal("second", await ReadFrame(body).WaitAsync(Step));
+        await requestPipe.Writer.CompleteAsync();
+        Assert.Equal(0, await body.ReadAsync(new byte[1]).AsTask().WaitAsync(Step));
+
+        Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
+        Assert.Equal("echoed 2", response.TrailingHeaders.GetValues("grpc-message").Single());
+        Assert.Equal("HTTP/2", _grpc.Seen.Last().Protocol);
+        response.Dispose();
+    }
+
+    /// <summary>The soak found it: a stream that sends little (Kestrel wants 240 B/s after 5 s) was reset as a slow client.</summary>
+    [Fact]
+    public async Task Grpc_StreamSendingLessThanKestrelsMinimumRate_IsNotReset()
+    {
+        using var client = _proxy.Client(version: HttpVersion.Version20);
+        var (requestPipe, response, body) = await OpenGrpcAsync(client);
+
+        // The scenario itself: a quiet stream, past Kestrel's 5 s grace period with a few bytes sent.
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        await WriteFrame(requestPipe.Writer, "second");
+        Assert.Equal("second", await ReadFrame(body).WaitAsync(Step));
+        await requestPipe.Writer.CompleteAsync();
+        Assert.Equal(0, await body.ReadAsync(new byte[1]).AsTask().WaitAsync(Step));
+        Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
+        response.Dispose();
+    }
+
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(10);
+
+    /// <summary>A gRPC-framed duplex stream to the echo backend whose first message ("first") has come back.</summary>
+    private static async Task<(Pipe RequestPipe, HttpResponseMessage Response, Stream Body)> OpenGrpcAsync(HttpClient client)
+    {
         var requestPipe = new Pipe();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "https://grpc.example.com/grpc")
+        var request = new HttpRequestMessage(HttpMethod.Post, "https://grpc.example.com/grpc")
         {
             Content = new FlushingContent(requestPipe.Reader.AsStream()),
             Version = HttpVersion.Version20,
@@ -98,22 +135,11 @@ public sealed class StreamingTests : IAsyncLifetime
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
         request.Headers.TryAddWithoutValidation("TE", "trailers");
         var sending = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-
-        // Each message must come back before the next is sent: the stream is duplex end to end.
-        var step = TimeSpan.FromSeconds(10);
         await WriteFrame(requestPipe.Writer, "first");
-        using var response = await sending.WaitAsync(step);
-        Assert.Equal("application/grpc", response.Content.Headers.ContentType!.MediaType);
-        await using var body = await response.Content.ReadAsStreamAsync();
-        Assert.Equal("first", await ReadFrame(body).WaitAsync(step));
-        await WriteFrame(requestPipe.Writer, "second");
-        Assert.Equal("second", await ReadFrame(body).WaitAsync(step));
-        await requestPipe.Writer.CompleteAsync();
-        Assert.Equal(0, await body.ReadAsync(new byte[1]).AsTask().WaitAsync(step));
-
-        Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
-        Assert.Equal("echoed 2", response.TrailingHeaders.GetValues("grpc-message").Single());
-        Assert.Equal("HTTP/2", _grpc.Seen.Last().Protocol);
+        var response = await sending.WaitAsync(Step);
+        var body = await response.Content.ReadAsStreamAsync();
+        Assert.Equal("first", await ReadFrame(body).WaitAsync(Step));
+        return (requestPipe, response, body);
     }
 
     [Theory]

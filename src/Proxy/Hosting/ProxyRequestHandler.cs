@@ -5,6 +5,7 @@ using CloudIngress.Proxy.Policies;
 using CloudIngress.Proxy.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using System.Diagnostics;
 
 namespace CloudIngress.Proxy.Hosting;
@@ -99,6 +100,14 @@ internal sealed class ProxyRequestHandler(ProxyState state, HttpForwarder forwar
         if (bodyLimit is { IsReadOnly: false } && route?.Policy?.MaxRequestBodyBytes is { } max)
         {
             bodyLimit.MaxRequestBodySize = max == 0 ? null : max;
+        }
+
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
+            && context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            // A gRPC stream may send one small message a minute; Kestrel's minimum upload rate
+            // (240 B/s after 5 s, against slow-body attacks) would reset it as a slow client.
+            rate.MinDataRate = null;
         }
 
         var target = route?.Policy?.RewriteTarget is { } rewrite ? Rewrite(context, route, rewrite, path) : RawTarget(context);

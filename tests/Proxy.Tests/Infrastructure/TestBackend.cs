@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
@@ -182,6 +183,8 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>gRPC framing (1 byte flag, 4 bytes length, message): each message is echoed as it arrives, then trailers.</summary>
     private static async Task EchoGrpcAsync(HttpContext context)
     {
+        // As gRPC servers do: a stream may be quiet for long, which is not a slow-body attack.
+        context.Features.Get<IHttpMinRequestBodyDataRateFeature>()!.MinDataRate = null;
         context.Response.ContentType = "application/grpc";
         context.Response.DeclareTrailer("grpc-status");
         await context.Response.StartAsync();

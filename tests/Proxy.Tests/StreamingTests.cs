@@ -1,6 +1,5 @@
 using CloudIngress.Proxy.Tests.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.WebSockets;
@@ -92,8 +91,8 @@ public sealed class StreamingTests : IAsyncLifetime
         Assert.Equal("application/grpc", response.Content.Headers.ContentType!.MediaType);
 
         // Each message must come back before the next is sent: the stream is duplex end to end.
-        await WriteFrame(requestPipe.Writer, "second");
-        Assert.Equal("second", await ReadFrame(body).WaitAsync(Step));
+        await GrpcFrames.WriteAsync(requestPipe.Writer, "second");
+        Assert.Equal("second", await GrpcFrames.ReadAsync(body).WaitAsync(Step));
         await requestPipe.Writer.CompleteAsync();
         Assert.Equal(0, await body.ReadAsync(new byte[1]).AsTask().WaitAsync(Step));
 
@@ -112,8 +111,8 @@ public sealed class StreamingTests : IAsyncLifetime
 
         // The scenario itself: a quiet stream, past Kestrel's 5 s grace period with a few bytes sent.
         await Task.Delay(TimeSpan.FromSeconds(7));
-        await WriteFrame(requestPipe.Writer, "second");
-        Assert.Equal("second", await ReadFrame(body).WaitAsync(Step));
+        await GrpcFrames.WriteAsync(requestPipe.Writer, "second");
+        Assert.Equal("second", await GrpcFrames.ReadAsync(body).WaitAsync(Step));
         await requestPipe.Writer.CompleteAsync();
         Assert.Equal(0, await body.ReadAsync(new byte[1]).AsTask().WaitAsync(Step));
         Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
@@ -126,19 +125,12 @@ public sealed class StreamingTests : IAsyncLifetime
     private static async Task<(Pipe RequestPipe, HttpResponseMessage Response, Stream Body)> OpenGrpcAsync(HttpClient client)
     {
         var requestPipe = new Pipe();
-        var request = new HttpRequestMessage(HttpMethod.Post, "https://grpc.example.com/grpc")
-        {
-            Content = new FlushingContent(requestPipe.Reader.AsStream()),
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
-        request.Headers.TryAddWithoutValidation("TE", "trailers");
+        var request = GrpcFrames.Request("https://grpc.example.com/grpc", requestPipe);
         var sending = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        await WriteFrame(requestPipe.Writer, "first");
+        await GrpcFrames.WriteAsync(requestPipe.Writer, "first");
         var response = await sending.WaitAsync(Step);
         var body = await response.Content.ReadAsStreamAsync();
-        Assert.Equal("first", await ReadFrame(body).WaitAsync(Step));
+        Assert.Equal("first", await GrpcFrames.ReadAsync(body).WaitAsync(Step));
         return (requestPipe, response, body);
     }
 
@@ -170,23 +162,5 @@ public sealed class StreamingTests : IAsyncLifetime
 
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
         Assert.Equal(WebSocketState.Closed, socket.State);
-    }
-
-    private static async Task WriteFrame(PipeWriter writer, string message)
-    {
-        var payload = Encoding.UTF8.GetBytes(message);
-        var frame = new byte[5 + payload.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
-        payload.CopyTo(frame, 5);
-        await writer.WriteAsync(frame);
-    }
-
-    private static async Task<string> ReadFrame(Stream body)
-    {
-        var header = new byte[5];
-        await body.ReadExactlyAsync(header);
-        var payload = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1))];
-        await body.ReadExactlyAsync(payload);
-        return Encoding.UTF8.GetString(payload);
     }
 }

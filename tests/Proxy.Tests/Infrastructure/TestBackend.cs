@@ -45,6 +45,9 @@ public sealed class TestBackend : IAsyncDisposable
 
     private int _inFlight;
 
+    /// <summary>False: requests are not kept in <see cref="Seen"/> (the soak sends millions).</summary>
+    public bool Record { get; set; } = true;
+
     /// <summary>Status code /healthz answers (active health checks).</summary>
     public int HealthStatus { get; set; } = 200;
 
@@ -83,8 +86,12 @@ public sealed class TestBackend : IAsyncDisposable
         try
         {
             var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
-            Seen.Enqueue(new SeenRequest(context.Request.Method, target, context.Request.Host.Value ?? string.Empty, context.Request.Protocol,
-                context.Request.IsHttps, context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+            if (Record)
+            {
+                Seen.Enqueue(new SeenRequest(context.Request.Method, target, context.Request.Host.Value ?? string.Empty, context.Request.Protocol,
+                    context.Request.IsHttps, context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+            }
+
             var path = context.Request.Path.Value ?? "/";
             switch (path)
             {

@@ -47,13 +47,10 @@ public sealed class CertificateTests
     {
         await using var web = await TestBackend.StartAsync("web");
         await using var proxy = await ProxyHarness.StartAsync();
-        string Model(X509Certificate2 certificate) => Manifests.Service("web", web.Port) + TestPki.TlsSecret("site-tls", certificate)
-            + Manifests.Ingress("site", "app.example.com", "web", tls: "tls: [{hosts: [app.example.com], secretName: site-tls}]");
-
-        proxy.Apply(Model(TestPki.App));
+        proxy.Apply(TestPki.OffloadedApp(web.Port, TestPki.App));
         Assert.Equal("CN=app.example.com", (await Handshake(proxy.Server.HttpsPort, "app.example.com")).Presented.Subject);
         using var renewed = TestPki.Issue("app.example.com renewed", "app.example.com");
-        proxy.Apply(Model(renewed));
+        proxy.Apply(TestPki.OffloadedApp(web.Port, renewed));
         Assert.Equal("CN=app.example.com renewed", (await Handshake(proxy.Server.HttpsPort, "app.example.com")).Presented.Subject);
     }
 

@@ -1,4 +1,5 @@
 using CloudIngress.Proxy.Tests.Infrastructure;
+using CloudIngress.Tests;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -80,7 +81,7 @@ public sealed class LimitsTests : IAsyncLifetime
                 held.Add(client);
             }
 
-            await Task.Delay(200);
+            await Eventually.Until(() => _proxy.Server.Metrics.OpenConnections == 3, what: "three connections accepted");
             var refused = await RawHttp.SendAsync(_proxy.Server.HttpPort, "GET / HTTP/1.1\nHost: limits.example.com").ContinueWith(t => t.IsFaulted ? string.Empty : t.Result);
             Assert.DoesNotContain("HTTP/1.1 200", refused, StringComparison.Ordinal);
         }
@@ -89,7 +90,13 @@ public sealed class LimitsTests : IAsyncLifetime
             held.ForEach(c => c.Dispose());
         }
 
-        await Task.Delay(200);
-        Assert.StartsWith("HTTP/1.1 200", await RawHttp.SendAsync(_proxy.Server.HttpPort, "GET / HTTP/1.1\nHost: limits.example.com"), StringComparison.Ordinal);
+        // Kestrel frees the slots as it notices the closes; then a new connection is served.
+        var served = string.Empty;
+        await Eventually.Until(async () =>
+        {
+            served = await RawHttp.SendAsync(_proxy.Server.HttpPort, "GET / HTTP/1.1\nHost: limits.example.com").ContinueWith(t => t.IsFaulted ? string.Empty : t.Result);
+            return served.StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
+        }, what: "a connection served after the held ones closed");
+        Assert.StartsWith("HTTP/1.1 200", served, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,5 @@
 using CloudIngress.Proxy.Tests.Infrastructure;
+using CloudIngress.Tests;
 using System.Net;
 
 namespace CloudIngress.Proxy.Tests;
@@ -58,7 +59,7 @@ public sealed class LoadBalancingTests : IAsyncLifetime
     public async Task LeastRequest_AvoidsTheBusyEndpoint()
     {
         var slow = _client.GetAsync("http://least.example.com/delay/2000");
-        await WaitUntil(() => _backends.Take(2).Any(b => b.InFlight > 0));
+        await Eventually.Until(() => _backends.Take(2).Any(b => b.InFlight > 0), TimeSpan.FromSeconds(5), "the slow request at a backend");
         var busy = _backends.Take(2).Single(b => b.InFlight > 0).Name;
         var counts = await Spread("least.example.com", 10);
         Assert.Equal(0, counts.GetValueOrDefault(busy));
@@ -71,8 +72,8 @@ public sealed class LoadBalancingTests : IAsyncLifetime
     {
         _backends[1].HealthStatus = 503;
         // Two failed probes five seconds apart mark it down.
-        await WaitUntil(() => _proxy.Server.Current.Backends.Single(b => b.Model.HealthCheck is not null)
-            .Endpoints.Count(e => !e.ProbeHealthy) == 1, TimeSpan.FromSeconds(15));
+        await Eventually.Until(() => _proxy.Server.Current.Backends.Single(b => b.Model.HealthCheck is not null)
+            .Endpoints.Count(e => !e.ProbeHealthy) == 1, TimeSpan.FromSeconds(15), "the failing endpoint marked down");
         var counts = await Spread("checked.example.com", 10);
         Assert.Equal(10, counts.GetValueOrDefault("b0"));
         _backends[1].HealthStatus = 200;
@@ -89,15 +90,5 @@ public sealed class LoadBalancingTests : IAsyncLifetime
         }
 
         return counts;
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(50);
-        }
     }
 }

@@ -1,4 +1,5 @@
 using CloudIngress.Proxy.Tests.Infrastructure;
+using CloudIngress.Tests;
 using System.Net;
 using System.Text.Json;
 
@@ -45,17 +46,8 @@ public sealed class ObservabilityTests
 
     private static async Task<string[]> WaitForLines(ProxyHarness proxy, int count)
     {
-        for (var i = 0; i < 100; i++)
-        {
-            var lines = proxy.AccessLog.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            if (lines.Length >= count)
-            {
-                return lines;
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new TimeoutException("access log lines did not arrive");
+        string[] Lines() => proxy.AccessLog.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        await Eventually.Until(() => Lines().Length >= count, TimeSpan.FromSeconds(2), "access log lines");
+        return Lines();
     }
 }

@@ -1,4 +1,5 @@
 using CloudIngress.Proxy.Tests.Infrastructure;
+using CloudIngress.Tests;
 using System.Net;
 using System.Text.Json;
 
@@ -50,7 +51,9 @@ public sealed class ReloadTests : IAsyncLifetime
         for (var i = 1; i <= 40; i++)
         {
             _proxy.Apply(Model(i % 2 == 0 ? "blue" : "green", i));
-            await Task.Delay(25);
+            // Each table serves some requests before the next swap.
+            var before = Volatile.Read(ref completed);
+            await Eventually.Until(() => Volatile.Read(ref completed) >= before + 4, what: "requests between swaps");
         }
 
         await stop.CancelAsync();
@@ -66,7 +69,7 @@ public sealed class ReloadTests : IAsyncLifetime
     {
         using var client = _proxy.Client();
         var slow = client.GetAsync("http://app.example.com/delay/1000");
-        await Task.Delay(300);
+        await Eventually.Until(() => _blue.InFlight > 0, what: "the slow request at the backend");
         _proxy.Apply(Manifests.Service("green", _green.Port) + Manifests.Ingress("other", "other.example.com", "green"));
         using var response = await slow;
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

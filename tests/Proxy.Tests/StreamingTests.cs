@@ -1,6 +1,5 @@
 using CloudIngress.Proxy.Tests.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using System.Buffers.Binary;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.WebSockets;
@@ -88,32 +87,51 @@ public sealed class StreamingTests : IAsyncLifetime
     public async Task Grpc_BidirectionalStreamOverHttp2_WithTrailers()
     {
         using var client = _proxy.Client(version: HttpVersion.Version20);
-        var requestPipe = new Pipe();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "https://grpc.example.com/grpc")
-        {
-            Content = new FlushingContent(requestPipe.Reader.AsStream()),
-            Version = HttpVersion.Version20,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
-        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/grpc");
-        request.Headers.TryAddWithoutValidation("TE", "trailers");
-        var sending = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var (requestPipe, response, body) = await OpenGrpcAsync(client);
+        Assert.Equal("application/grpc", response.Content.Headers.ContentType!.MediaType);
 
         // Each message must come back before the next is sent: the stream is duplex end to end.
-        var step = TimeSpan.FromSeconds(10);
-        await WriteFrame(requestPipe.Writer, "first");
-        using var response = await sending.WaitAsync(step);
-        Assert.Equal("application/grpc", response.Content.Headers.ContentType!.MediaType);
-        await using var body = await response.Content.ReadAsStreamAsync();
-        Assert.Equal("first", await ReadFrame(body).WaitAsync(step));
-        await WriteFrame(requestPipe.Writer, "second");
-        Assert.Equal("second", await ReadFrame(body).WaitAsync(step));
+        await GrpcFrames.WriteAsync(requestPipe.Writer, "second");
+        Assert.Equal("second", await GrpcFrames.ReadAsync(body).WaitAsync(Step));
         await requestPipe.Writer.CompleteAsync();
-        Assert.Equal(0, await body.ReadAsync(new byte[1]).AsTask().WaitAsync(step));
+        Assert.Equal(0, await body.ReadAsync(new byte[1]).AsTask().WaitAsync(Step));
 
         Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
         Assert.Equal("echoed 2", response.TrailingHeaders.GetValues("grpc-message").Single());
         Assert.Equal("HTTP/2", _grpc.Seen.Last().Protocol);
+        response.Dispose();
+    }
+
+    /// <summary>The soak found it: a stream that sends little (Kestrel wants 240 B/s after 5 s) was reset as a slow client.</summary>
+    [Fact]
+    public async Task Grpc_StreamSendingLessThanKestrelsMinimumRate_IsNotReset()
+    {
+        using var client = _proxy.Client(version: HttpVersion.Version20);
+        var (requestPipe, response, body) = await OpenGrpcAsync(client);
+
+        // The scenario itself: a quiet stream, past Kestrel's 5 s grace period with a few bytes sent.
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        await GrpcFrames.WriteAsync(requestPipe.Writer, "second");
+        Assert.Equal("second", await GrpcFrames.ReadAsync(body).WaitAsync(Step));
+        await requestPipe.Writer.CompleteAsync();
+        Assert.Equal(0, await body.ReadAsync(new byte[1]).AsTask().WaitAsync(Step));
+        Assert.Equal("0", response.TrailingHeaders.GetValues("grpc-status").Single());
+        response.Dispose();
+    }
+
+    private static readonly TimeSpan Step = TimeSpan.FromSeconds(10);
+
+    /// <summary>A gRPC-framed duplex stream to the echo backend whose first message ("first") has come back.</summary>
+    private static async Task<(Pipe RequestPipe, HttpResponseMessage Response, Stream Body)> OpenGrpcAsync(HttpClient client)
+    {
+        var requestPipe = new Pipe();
+        var request = GrpcFrames.Request("https://grpc.example.com/grpc", requestPipe);
+        var sending = client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        await GrpcFrames.WriteAsync(requestPipe.Writer, "first");
+        var response = await sending.WaitAsync(Step);
+        var body = await response.Content.ReadAsStreamAsync();
+        Assert.Equal("first", await GrpcFrames.ReadAsync(body).WaitAsync(Step));
+        return (requestPipe, response, body);
     }
 
     [Theory]
@@ -144,23 +162,5 @@ public sealed class StreamingTests : IAsyncLifetime
 
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
         Assert.Equal(WebSocketState.Closed, socket.State);
-    }
-
-    private static async Task WriteFrame(PipeWriter writer, string message)
-    {
-        var payload = Encoding.UTF8.GetBytes(message);
-        var frame = new byte[5 + payload.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);
-        payload.CopyTo(frame, 5);
-        await writer.WriteAsync(frame);
-    }
-
-    private static async Task<string> ReadFrame(Stream body)
-    {
-        var header = new byte[5];
-        await body.ReadExactlyAsync(header);
-        var payload = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(1))];
-        await body.ReadExactlyAsync(payload);
-        return Encoding.UTF8.GetString(payload);
     }
 }

@@ -3,16 +3,34 @@ using CloudIngress.Proxy.Forwarding;
 
 namespace CloudIngress.Proxy.Backends;
 
-/// <summary>A pool as the proxy uses it: endpoint states, the balancing policy and the transport to reach them.</summary>
-internal sealed class BackendRuntime(BackendPool model, EndpointState[] endpoints, ILoadBalancingPolicy policy, UpstreamTransport transport)
+/// <summary>
+/// A pool as the proxy uses it: endpoint states, the balancing policy and the transport to reach
+/// them. Compiling makes it with keys only; the swap binds the live endpoint states and transport
+/// (created or reused) before the table is published, so requests only ever see it bound.
+/// </summary>
+internal sealed class BackendRuntime(BackendPool model, ILoadBalancingPolicy policy, TransportKey transportKey)
 {
+    private EndpointState[] _endpoints = [];
+    private UpstreamTransport? _transport;
+
     public string Id => model.Id;
 
     public BackendPool Model => model;
 
-    public EndpointState[] Endpoints => endpoints;
+    public TransportKey TransportKey => transportKey;
 
-    public UpstreamTransport Transport => transport;
+    public EndpointState[] Endpoints => _endpoints;
+
+    public UpstreamTransport Transport => _transport ?? throw new InvalidOperationException($"pool {model.Id} is not bound to a transport");
+
+    public bool IsBound => _transport is not null;
+
+    /// <summary>Once, by the swap, before the table is published.</summary>
+    public void Bind(EndpointState[] endpoints, UpstreamTransport transport)
+    {
+        _endpoints = endpoints;
+        _transport = transport;
+    }
 
     /// <summary>
     /// An available endpoint other than <paramref name="exclude"/>; when every endpoint is out,
@@ -21,6 +39,7 @@ internal sealed class BackendRuntime(BackendPool model, EndpointState[] endpoint
     /// </summary>
     public EndpointState? Pick(long nowTicks, EndpointState? exclude = null)
     {
+        var endpoints = _endpoints;
         if (endpoints.Length == 0)
         {
             return null;

@@ -11,7 +11,7 @@ namespace CloudIngress.Proxy.Backends;
 /// in a row and returns after the healthy threshold of successes. Intervals and timeouts run on
 /// <paramref name="time"/>.
 /// </summary>
-internal sealed class HealthProber(Func<RouteTable> table, TimeProvider? time = null) : IAsyncDisposable
+internal sealed class HealthProber(ProxyState state, TimeProvider? time = null) : IAsyncDisposable
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly CancellationTokenSource _stop = new();
@@ -48,10 +48,23 @@ internal sealed class HealthProber(Func<RouteTable> table, TimeProvider? time = 
 
     private async Task ProbeDueAsync()
     {
+        var table = state.Acquire();
+        try
+        {
+            await ProbeDueAsync(table);
+        }
+        finally
+        {
+            table.Release();
+        }
+    }
+
+    private async Task ProbeDueAsync(RouteTable table)
+    {
         var now = _time.GetTimestamp();
         var probes = new List<Task>();
         var seen = new HashSet<EndpointState>();
-        foreach (var backend in table().Backends)
+        foreach (var backend in table.Backends)
         {
             if (backend.Model.HealthCheck is not { } check)
             {

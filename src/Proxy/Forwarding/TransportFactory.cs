@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
@@ -6,40 +5,21 @@ using System.Security.Authentication;
 namespace CloudIngress.Proxy.Forwarding;
 
 /// <summary>
-/// One SocketsHttpHandler per <see cref="TransportKey"/>, kept across route-table swaps so that
-/// pooled connections survive reloads. The connect callback makes the TCP connection with the
-/// pool's timeout and does the TLS handshake itself, so SNI and trust are ours to choose.
+/// Makes one SocketsHttpHandler per <see cref="TransportKey"/>; the route-table swap keeps each
+/// alive while any table uses its key, so pooled connections survive reloads. The connect
+/// callback makes the TCP connection with the pool's timeout and does the TLS handshake itself,
+/// so SNI and trust are ours to choose.
 /// </summary>
-internal sealed class TransportFactory : IDisposable
+internal sealed class TransportFactory
 {
-    private readonly ConcurrentDictionary<TransportKey, UpstreamTransport> _transports = new();
+    private int _created;
 
-    public UpstreamTransport Get(TransportKey key) => _transports.GetOrAdd(key, Create);
+    /// <summary>How many transports were made: reloads that keep a pool's key must not add to it.</summary>
+    public int Created => Volatile.Read(ref _created);
 
-    /// <summary>Drops transports the current table no longer uses, after in-flight requests had time to finish.</summary>
-    public void Retain(IReadOnlySet<TransportKey> keep, TimeSpan grace)
+    public UpstreamTransport Create(TransportKey key)
     {
-        foreach (var key in _transports.Keys.Where(k => !keep.Contains(k)))
-        {
-            if (_transports.TryRemove(key, out var transport))
-            {
-                _ = Task.Delay(grace).ContinueWith(_ => transport.Invoker.Dispose(), TaskScheduler.Default);
-            }
-        }
-    }
-
-    public void Dispose()
-    {
-        foreach (var transport in _transports.Values)
-        {
-            transport.Invoker.Dispose();
-        }
-
-        _transports.Clear();
-    }
-
-    private static UpstreamTransport Create(TransportKey key)
-    {
+        Interlocked.Increment(ref _created);
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,

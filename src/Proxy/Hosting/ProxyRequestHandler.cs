@@ -5,6 +5,7 @@ using CloudIngress.Proxy.Policies;
 using CloudIngress.Proxy.Routing;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using System.Diagnostics;
 
 namespace CloudIngress.Proxy.Hosting;
@@ -12,14 +13,27 @@ namespace CloudIngress.Proxy.Hosting;
 /// <summary>
 /// One request through the data plane: route (host, then path), edge policy (source range 403,
 /// basic auth 401), then the action: redirect 308, fixed response, or forward. Every request is
-/// counted and logged, whatever happened.
+/// counted and logged, whatever happened. The request holds its route table until it is done, so
+/// a long stream keeps its transport and endpoints through any number of reloads.
 /// </summary>
-internal sealed class ProxyRequestHandler(Func<RouteTable> table, HttpForwarder forwarder, ProxyOptions options, AccessLog? accessLog)
+internal sealed class ProxyRequestHandler(ProxyState state, HttpForwarder forwarder, ProxyOptions options, AccessLog? accessLog)
 {
     public async Task HandleAsync(HttpContext context)
     {
+        var current = state.Acquire();
+        try
+        {
+            await HandleAsync(context, current);
+        }
+        finally
+        {
+            current.Release();
+        }
+    }
+
+    private async Task HandleAsync(HttpContext context, RouteTable current)
+    {
         var started = Stopwatch.GetTimestamp();
-        var current = table();
         var listener = context.Request.IsHttps ? current.Https : current.Http;
         var host = HostWithoutPort(context.Request.Headers.Host.ToString());
         var path = context.Request.Path.Value ?? "/";
@@ -86,6 +100,14 @@ internal sealed class ProxyRequestHandler(Func<RouteTable> table, HttpForwarder 
         if (bodyLimit is { IsReadOnly: false } && route?.Policy?.MaxRequestBodyBytes is { } max)
         {
             bodyLimit.MaxRequestBodySize = max == 0 ? null : max;
+        }
+
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true
+            && context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            // A gRPC stream may send one small message a minute; Kestrel's minimum upload rate
+            // (240 B/s after 5 s, against slow-body attacks) would reset it as a slow client.
+            rate.MinDataRate = null;
         }
 
         var target = route?.Policy?.RewriteTarget is { } rewrite ? Rewrite(context, route, rewrite, path) : RawTarget(context);

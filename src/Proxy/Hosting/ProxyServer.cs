@@ -39,10 +39,10 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
         _options = options;
         Metrics = new ProxyMetrics();
         _state = new ProxyState(options, Metrics, FallbackCertificate.Create());
-        _prober = new HealthProber(() => _state.Current);
+        _prober = new HealthProber(_state);
         _accessLog = options.AccessLog is null ? null : new AccessLog(options.AccessLog);
-        var handler = new ProxyRequestHandler(() => _state.Current, new HttpForwarder(Metrics, options), options, _accessLog);
-        var router = new SniRouter(() => _state.Current, options, Metrics, loggers.CreateLogger("CloudIngress.Proxy.Passthrough"));
+        var handler = new ProxyRequestHandler(_state, new HttpForwarder(Metrics, options), options, _accessLog);
+        var router = new SniRouter(_state, options, Metrics, loggers.CreateLogger("CloudIngress.Proxy.Passthrough"));
 
         _proxy = Build(loggers, kestrel =>
         {
@@ -93,6 +93,11 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
 
     internal RouteTable Current => _state.Current;
 
+    internal ProxyState State => _state;
+
+    /// <summary>Test seam: runs after a handshake's certificate is selected and held, before the handshake uses it.</summary>
+    internal Func<Task>? CertificateSelected { get; set; }
+
     public static async Task<ProxyServer> StartAsync(ProxyOptions options, ILoggerFactory loggers, CancellationToken cancellationToken = default)
     {
         var server = new ProxyServer(options, loggers);
@@ -140,13 +145,39 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
         _state.Dispose();
     }
 
-    private ValueTask<SslServerAuthenticationOptions> SelectTls(TlsHandshakeCallbackContext context) =>
-        ValueTask.FromResult(new SslServerAuthenticationOptions
+    private async ValueTask<SslServerAuthenticationOptions> SelectTls(TlsHandshakeCallbackContext context)
+    {
+        var table = _state.Acquire();
+        Shared<SslStreamCertificateContext> certificate;
+        try
         {
-            ServerCertificateContext = _state.Current.Certificates.Select(context.ClientHelloInfo.ServerName),
+            // Held for the connection (SniRouter lets go when it closes): the table may be
+            // replaced, and its certificates released, before this handshake is done with it.
+            certificate = table.Certificates.Select(context.ClientHelloInfo.ServerName);
+            if (!certificate.TryRetain())
+            {
+                throw new InvalidOperationException("a certificate of a live table was already released");
+            }
+
+            context.Connection.Features.Get<CertificateLease>()!.Hold(certificate);
+        }
+        finally
+        {
+            table.Release();
+        }
+
+        if (CertificateSelected is { } hook)
+        {
+            await hook();
+        }
+
+        return new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = certificate.Value,
             EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
-        });
+        };
+    }
 
     private WebApplication Build(ILoggerFactory loggers, Action<KestrelServerOptions> listen)
     {

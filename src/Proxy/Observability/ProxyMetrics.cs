@@ -35,6 +35,8 @@ internal sealed class ProxyMetrics
 
     public void ConnectionOpened() => Interlocked.Increment(ref _connections);
 
+    public long OpenConnections => Volatile.Read(ref _connections);
+
     public void ConnectionClosed() => Interlocked.Decrement(ref _connections);
 
     /// <summary>The Prometheus text exposition of everything, plus endpoint health from the current table.</summary>

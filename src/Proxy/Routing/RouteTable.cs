@@ -7,17 +7,28 @@ namespace CloudIngress.Proxy.Routing;
 /// <summary>
 /// Everything a request or connection needs, compiled from one model and never changed after:
 /// the proxy swaps whole tables with one reference exchange, so readers never lock and never
-/// see half a configuration.
+/// see half a configuration. Compiling gives plain data; <see cref="ProxyState"/> binds the live
+/// resources (transports, endpoint states, certificates) before publishing the table and lets
+/// them go when the last request, stream or connection that started on it is done.
 /// </summary>
 internal sealed class RouteTable
 {
+    private static readonly CertificateSelector Unbound = new(new HostLookup<Shared<System.Net.Security.SslStreamCertificateContext>>([]),
+        Shared<System.Net.Security.SslStreamCertificateContext>.Forever(null!));
+
+    private readonly Holders _holders = new();
+    private Action? _release;
+
     public required GatewayModel Model { get; init; }
 
     public required HostTable Http { get; init; }
 
     public required HostTable Https { get; init; }
 
-    public required CertificateSelector Certificates { get; init; }
+    /// <summary>Which certificate each host gets, by id; <see cref="Certificates"/> is its loaded form.</summary>
+    public required CertificatePlan Tls { get; init; }
+
+    public CertificateSelector Certificates { get; private set; } = Unbound;
 
     /// <summary>SNI → passthrough pool or terminate; empty when no host is passed through.</summary>
     public required HostLookup<SniDecision> Sni { get; init; }
@@ -28,4 +39,22 @@ internal sealed class RouteTable
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public bool HasPassthrough => Sni.Count > 0;
+
+    /// <summary>Once, by the swap: the loaded certificates and what to release when the table is done.</summary>
+    public void Bind(CertificateSelector certificates, Action release)
+    {
+        Certificates = certificates;
+        _release = release;
+    }
+
+    /// <summary>One more user of the table; false once it is retired and drained (read the current one again).</summary>
+    public bool TryRetain() => _holders.TryRetain();
+
+    public void Release()
+    {
+        if (_holders.Release())
+        {
+            _release?.Invoke();
+        }
+    }
 }

@@ -6,18 +6,17 @@ using CloudIngress.Proxy.Observability;
 using CloudIngress.Proxy.Policies;
 using CloudIngress.Proxy.Tls;
 using System.Net;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 
 namespace CloudIngress.Proxy.Routing;
 
 /// <summary>
 /// The Kestrel provider's Translate stage: model → route table. Every HTTP frontend is served on
 /// the proxy's HTTP and HTTPS ports; when two frontends claim the same host and path, the first
-/// (by frontend id) keeps it and the conflict is reported.
+/// (by frontend id) keeps it and the conflict is reported. Pure: the table names its transports,
+/// endpoints and certificates by key and creates none of them (no handler, socket, timer or
+/// loaded key); <see cref="ProxyState"/> binds them when the table is swapped in.
 /// </summary>
-internal sealed class RouteTableCompiler(EndpointRegistry endpoints, TransportFactory transports, ProxyMetrics metrics,
-    ProxyOptions options, SslStreamCertificateContext fallbackCertificate)
+internal sealed class RouteTableCompiler(ProxyMetrics metrics, ProxyOptions options)
 {
     public RouteTable Compile(GatewayModel model)
     {
@@ -29,7 +28,7 @@ internal sealed class RouteTableCompiler(EndpointRegistry endpoints, TransportFa
             Model = model,
             Http = CompileListeners(http.Where(l => l.Protocol == ListenerProtocol.Http), pools, "HTTP", warnings),
             Https = CompileListeners(http.Where(l => l.Protocol == ListenerProtocol.Https), pools, "HTTPS", warnings),
-            Certificates = CompileCertificates(model, http.Where(l => l.Protocol == ListenerProtocol.Https), warnings),
+            Tls = CompileCertificates(model, http.Where(l => l.Protocol == ListenerProtocol.Https)),
             Sni = CompileSni(http.Where(l => l.Protocol == ListenerProtocol.Https), pools),
             Backends = [.. pools.Values],
             Warnings = warnings,
@@ -38,14 +37,13 @@ internal sealed class RouteTableCompiler(EndpointRegistry endpoints, TransportFa
 
     private BackendRuntime CompilePool(BackendPool pool)
     {
-        var states = pool.Endpoints.Select(e => endpoints.Get(pool.Id, e.Address, e.Port)).ToArray();
         ILoadBalancingPolicy policy = pool.LoadBalancing switch
         {
             LoadBalancingPolicy.LeastRequest => new LeastRequestPolicy(),
             LoadBalancingPolicy.RandomTwo => new RandomTwoPolicy(),
             _ => new RoundRobinPolicy(),
         };
-        return new BackendRuntime(pool, states, policy, transports.Get(TransportKey.For(pool, options.ConnectTimeout)));
+        return new BackendRuntime(pool, policy, TransportKey.For(pool, options.ConnectTimeout));
     }
 
     private HostTable CompileListeners(IEnumerable<Listener> listeners, Dictionary<string, BackendRuntime> pools, string protocol, List<string> warnings)
@@ -108,52 +106,13 @@ internal sealed class RouteTableCompiler(EndpointRegistry endpoints, TransportFa
         _ => new CompiledAction { Kind = RouteActionKind.FixedResponse, StatusCode = action.StatusCode ?? 404 },
     };
 
-    private CertificateSelector CompileCertificates(GatewayModel model, IEnumerable<Listener> listeners, List<string> warnings)
+    private static CertificatePlan CompileCertificates(GatewayModel model, IEnumerable<Listener> listeners)
     {
-        var contexts = new Dictionary<string, SslStreamCertificateContext>(StringComparer.Ordinal);
-        foreach (var certificate in model.Certificates)
-        {
-            try
-            {
-                contexts[certificate.Id] = Load(certificate);
-            }
-            catch (System.Security.Cryptography.CryptographicException)
-            {
-                warnings.Add($"certificate {certificate.Id} could not be loaded; its hosts get the default certificate");
-            }
-        }
-
-        var entries = new List<(string, HostMatchKind, SslStreamCertificateContext)>();
-        SslStreamCertificateContext? fallback = null;
-        foreach (var listener in listeners)
-        {
-            entries.AddRange(listener.Certificates
-                .Where(c => contexts.ContainsKey(c.Certificate))
-                .Select(c => (c.Host, HostLookup<SslStreamCertificateContext>.KindOf(c.Host), contexts[c.Certificate])));
-            if (fallback is null && listener.DefaultCertificate is { } id && contexts.TryGetValue(id, out var context))
-            {
-                fallback = context;
-            }
-        }
-
-        return new CertificateSelector(new HostLookup<SslStreamCertificateContext>(entries), fallback ?? fallbackCertificate);
-    }
-
-    /// <summary>Leaf and intermediates from the Secret, sent as the chain; the key stays in memory only.</summary>
-    private static SslStreamCertificateContext Load(TlsCertificate certificate)
-    {
-        using var ephemeral = X509Certificate2.CreateFromPem(certificate.CertificatePem, certificate.PrivateKeyPem.Reveal());
-        // A PKCS#12 round trip gives a key SslStream can use on every platform.
-        var leaf = X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pkcs12), null);
-        var chain = new X509Certificate2Collection();
-        chain.ImportFromPem(certificate.CertificatePem);
-        var intermediates = new X509Certificate2Collection();
-        foreach (var c in chain.Skip(1))
-        {
-            intermediates.Add(c);
-        }
-
-        return SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
+        var list = listeners.ToList();
+        return new CertificatePlan(
+            [.. list.SelectMany(l => l.Certificates).Select(c => (c.Host, HostLookup<object>.KindOf(c.Host), c.Certificate))],
+            [.. list.Select(l => l.DefaultCertificate).OfType<string>()],
+            model.Certificates.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => CertificateKey.Of(g.Last()), StringComparer.Ordinal));
     }
 
     private static HostLookup<SniDecision> CompileSni(IEnumerable<Listener> listeners, Dictionary<string, BackendRuntime> pools)

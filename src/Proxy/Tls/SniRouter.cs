@@ -9,18 +9,24 @@ namespace CloudIngress.Proxy.Tls;
 /// <summary>
 /// Connection middleware on the HTTPS port, before TLS: peeks the ClientHello without consuming
 /// it. Passthrough hosts are spliced to their pool as raw bytes; everything else continues to
-/// Kestrel's TLS with the peeked bytes still unread, so one port serves both.
+/// Kestrel's TLS with the peeked bytes still unread, so one port serves both. A spliced connection
+/// holds its route table (and so its pool) until it closes; a terminated one holds the certificate
+/// its handshake selected (<see cref="CertificateLease"/>) until it closes.
 /// </summary>
-internal sealed partial class SniRouter(Func<RouteTable> table, ProxyOptions options, ProxyMetrics metrics, ILogger logger)
+internal sealed partial class SniRouter(ProxyState state, ProxyOptions options, ProxyMetrics metrics, ILogger logger)
 {
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         metrics.ConnectionOpened();
+        var lease = new CertificateLease();
+        connection.Features.Set(lease);
+        var current = state.Acquire();
         try
         {
-            var current = table();
             if (!current.HasPassthrough)
             {
+                current.Release();
+                current = null;
                 await next(connection);
                 return;
             }
@@ -34,6 +40,8 @@ internal sealed partial class SniRouter(Func<RouteTable> table, ProxyOptions opt
             var decision = result == ClientHelloResult.Complete ? current.Sni.Find(serverName ?? string.Empty) : null;
             if (decision?.Backend is null)
             {
+                current.Release();
+                current = null;
                 await next(connection);
                 return;
             }
@@ -49,6 +57,8 @@ internal sealed partial class SniRouter(Func<RouteTable> table, ProxyOptions opt
         }
         finally
         {
+            current?.Release();
+            lease.Release();
             metrics.ConnectionClosed();
         }
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
@@ -44,6 +45,9 @@ public sealed class TestBackend : IAsyncDisposable
 
     private int _inFlight;
 
+    /// <summary>False: requests are not kept in <see cref="Seen"/> (the soak sends millions).</summary>
+    public bool Record { get; set; } = true;
+
     /// <summary>Status code /healthz answers (active health checks).</summary>
     public int HealthStatus { get; set; } = 200;
 
@@ -82,8 +86,12 @@ public sealed class TestBackend : IAsyncDisposable
         try
         {
             var target = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
-            Seen.Enqueue(new SeenRequest(context.Request.Method, target, context.Request.Host.Value ?? string.Empty, context.Request.Protocol,
-                context.Request.IsHttps, context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+            if (Record)
+            {
+                Seen.Enqueue(new SeenRequest(context.Request.Method, target, context.Request.Host.Value ?? string.Empty, context.Request.Protocol,
+                    context.Request.IsHttps, context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+            }
+
             var path = context.Request.Path.Value ?? "/";
             switch (path)
             {
@@ -182,6 +190,8 @@ public sealed class TestBackend : IAsyncDisposable
     /// <summary>gRPC framing (1 byte flag, 4 bytes length, message): each message is echoed as it arrives, then trailers.</summary>
     private static async Task EchoGrpcAsync(HttpContext context)
     {
+        // As gRPC servers do: a stream may be quiet for long, which is not a slow-body attack.
+        context.Features.Get<IHttpMinRequestBodyDataRateFeature>()!.MinDataRate = null;
         context.Response.ContentType = "application/grpc";
         context.Response.DeclareTrailer("grpc-status");
         await context.Response.StartAsync();

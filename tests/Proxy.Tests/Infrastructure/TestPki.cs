@@ -39,6 +39,11 @@ public static class TestPki
 
         """;
 
+    /// <summary>app.example.com offloaded with <paramref name="certificate"/> and forwarded to a backend named web.</summary>
+    public static string OffloadedApp(int webPort, X509Certificate2 certificate) =>
+        Manifests.Service("web", webPort) + TlsSecret("site-tls", certificate)
+        + Manifests.Ingress("site", "app.example.com", "web", tls: "tls: [{hosts: [app.example.com], secretName: site-tls}]");
+
     public static string CaSecret(string name, X509Certificate2 ca, string ns = "default") => $"""
 
         ---

@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigReader } from "../shared/config";
 import { readDeploy } from "../shared/deploy";
-import { CloudIngress, serviceAccountOf } from "../shared/install";
+import { installCloudIngress, serviceAccountOf } from "../shared/install";
 import { PROJECT, readEksConfig } from "./config";
 import { irsaTrustPolicy, policyForCluster } from "./policy";
 
@@ -114,10 +114,8 @@ export function eksStack(read: ConfigReader = new ConfigReader(PROJECT)) {
         }));
     const kubernetes = new k8s.Provider(`${name}-k8s`, { kubeconfig });
 
-    const install = new CloudIngress("cloudingress", {
+    const install = installCloudIngress(cfg.install, {
         base,
-        image: cfg.install.image,
-        replicas: cfg.install.replicas,
         providerFlags: [
             { flag: "--provider", value: "aws" },
             { flag: "--cluster-name", value: name },
@@ -125,10 +123,8 @@ export function eksStack(read: ConfigReader = new ConfigReader(PROJECT)) {
             // Without it the controller would look for the account's default VPC.
             { flag: "--aws-vpc-id", value: vpc.id },
         ],
-        extraArgs: cfg.install.extraArgs,
         serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": role.arn },
         proxyServiceType: "ClusterIP",
-        defaultIngressClass: cfg.install.defaultIngressClass,
     }, { providers: [kubernetes], dependsOn: [nodes, attachment] });
 
     return {

@@ -13,7 +13,7 @@ export interface ObjectMeta {
     name: string;
     namespace?: string;
     labels?: Record<string, string>;
-    annotations?: Record<string, unknown>;
+    annotations?: Record<string, any>;
     [key: string]: unknown;
 }
 

@@ -212,3 +212,11 @@ export class CloudIngress extends pulumi.ComponentResource {
         this.registerOutputs({ namespace: this.namespace, ingressClassName: this.ingressClassName, proxyAddress: this.proxyAddress });
     }
 }
+
+/** What a stack decides itself; the rest comes from the shared cloudingress:* keys. */
+export type StackInstall = Omit<CloudIngressArgs, keyof SharedConfig>;
+
+/** The component every stack declares: the shared keys (image, replicas, extra flags, default class) plus the stack's own changes. */
+export function installCloudIngress(shared: SharedConfig, stack: StackInstall, opts?: pulumi.ComponentResourceOptions): CloudIngress {
+    return new CloudIngress("cloudingress", { ...stack, ...shared }, opts);
+}

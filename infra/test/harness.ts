@@ -7,6 +7,8 @@ export interface Declared {
     type: string;
     name: string;
     inputs: any;
+    /** The provider reference (urn::id) of a custom resource given an explicit provider. */
+    provider?: string;
 }
 
 export interface MockOptions {
@@ -25,7 +27,7 @@ export async function mock(project: string, config: Record<string, unknown>, opt
     await pulumi.runtime.setMocks(
         {
             newResource(args) {
-                declared.push({ type: args.type, name: args.name, inputs: args.inputs });
+                declared.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
                 return { id: `${args.name}-id`, state: { ...args.inputs, ...(options.state?.(args) ?? {}) } };
             },
             call(args) {

@@ -7,6 +7,7 @@
 //   - the replica count                            (cloudingress:replicas)
 //   - deploy's --provider=kestrel replaced by the stack's provider flags, extra flags appended
 //   - annotations on the ServiceAccount            (EKS: the IRSA role)
+//   - labels on the controller's pods              (AKS: azure.workload.identity/use)
 //   - the proxy Service's type and annotations     (EKS: ClusterIP; bare metal: MetalLB pool/address)
 //   - the IngressClass made the default            (cloudingress:defaultIngressClass)
 //   - configuration files: one ConfigMap, mounted read-only into the container
@@ -33,6 +34,8 @@ export interface InstallSettings {
     /** Appended after deploy/'s flags (cloudingress:extraArgs). */
     extraArgs?: string[];
     serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+    /** Labels added to the controller's pods (not to the selector), e.g. AKS workload identity's azure.workload.identity/use. */
+    podLabels?: Record<string, string>;
     /** ClusterIP where a cloud provider's load balancers are the entry point (a LoadBalancer Service would buy one nobody uses). */
     proxyServiceType?: "LoadBalancer" | "ClusterIP";
     proxyServiceAnnotations?: Record<string, string>;
@@ -116,6 +119,11 @@ export function render(base: K8sObject[], s: InstallSettings): K8sObject[] {
     if (s.serviceAccountAnnotations) {
         const sa = single(objects, "ServiceAccount");
         sa.metadata.annotations = { ...sa.metadata.annotations, ...s.serviceAccountAnnotations };
+    }
+
+    if (s.podLabels) {
+        const template = deployment.spec.template;
+        template.metadata.labels = { ...template.metadata.labels, ...s.podLabels };
     }
 
     const service = single(objects, "Service");

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../shared/deploy";
+import { jsonBlockAfter } from "../shared/markdown";
 
 export const docsPath = path.join(repoRoot, "docs", "aws.md");
 const POLICY_HEADING = "### IAM policy (least privilege)";
@@ -15,32 +16,9 @@ const DOCS_CLUSTER = "prod";
 
 export type PolicyDocument = { Version: string; Statement: Record<string, unknown>[] };
 
-/** The first ```json block after `heading` (and before the next heading of the same or a higher level). */
-export function jsonBlockAfter(markdown: string, heading: string, source = "docs/aws.md"): unknown {
-    const lines = markdown.split("\n");
-    const start = lines.findIndex((l) => l.trim() === heading);
-    if (start < 0) throw new Error(`${source}: no heading "${heading}"; the IAM policy is read from there`);
-    const level = heading.indexOf(" ");
-    let open = -1;
-    for (let i = start + 1; i < lines.length; i++) {
-        const l = lines[i].trim();
-        if (open < 0 && /^#+ /.test(l) && l.indexOf(" ") <= level) break;
-        if (open < 0 && l === "```json") open = i;
-        else if (open >= 0 && l === "```") {
-            const text = lines.slice(open + 1, i).join("\n");
-            try {
-                return JSON.parse(text);
-            } catch (e) {
-                throw new Error(`${source}: the JSON block under "${heading}" does not parse: ${(e as Error).message}`);
-            }
-        }
-    }
-    throw new Error(`${source}: no \`\`\`json block under "${heading}"`);
-}
-
 /** The docs' policy, as written (for the cluster `prod`). */
 export function docsPolicyTemplate(markdown: string = fs.readFileSync(docsPath, "utf8")): PolicyDocument {
-    const policy = jsonBlockAfter(markdown, POLICY_HEADING) as PolicyDocument;
+    const policy = jsonBlockAfter(markdown, POLICY_HEADING, "docs/aws.md") as PolicyDocument;
     if (policy?.Version !== "2012-10-17" || !Array.isArray(policy.Statement) || policy.Statement.length === 0) {
         throw new Error(`docs/aws.md: the block under "${POLICY_HEADING}" is not an IAM policy document`);
     }

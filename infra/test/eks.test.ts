@@ -8,7 +8,8 @@ import { test } from "node:test";
 import { StackConfigError } from "../shared/config";
 import { readDeploy } from "../shared/deploy";
 import { eksStack } from "../eks/stack";
-import { clusterNamePart, docsPath, docsPolicyTemplate, jsonBlockAfter, policyForCluster } from "../eks/policy";
+import { clusterNamePart, docsPath, docsPolicyTemplate, policyForCluster } from "../eks/policy";
+import { jsonBlockAfter } from "../shared/markdown";
 import { Declared, mock, one, ofType, settle, valueOf } from "./harness";
 import { at, differences, k8sObjects } from "./k8s";
 
@@ -117,7 +118,7 @@ test("IRSA: the role trusts only the controller's service account, with the STS 
     });
     assert.deepEqual(trust.Statement[0].Principal, { Federated: oidcArn });
     // The whole document is the docs' example with the placeholders filled in.
-    const docs = JSON.stringify(jsonBlockAfter(fs.readFileSync(docsPath, "utf8"), "## Credentials and IRSA"))
+    const docs = JSON.stringify(jsonBlockAfter(fs.readFileSync(docsPath, "utf8"), "## Credentials and IRSA", "docs/aws.md"))
         .replaceAll("ACCOUNT", ACCOUNT).replaceAll("REGION", "eu-west-1").replaceAll("OIDC_ID", OIDC_ID);
     assert.deepEqual(trust, JSON.parse(docs));
     assert.equal(outputs.roleArn, `arn:aws:iam::${ACCOUNT}:role/cloudingress-Prod_Cluster-01`);

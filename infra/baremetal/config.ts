@@ -3,9 +3,9 @@
 // (pool names, address syntax, no overlap between pools, advertisements naming real pools), so
 // a mistake is one message from `pulumi up` instead of a webhook refusal halfway through.
 
-import { ConfigReader, DNS_LABEL } from "../shared/config";
-import { readSharedConfig, SharedConfig } from "../shared/install";
-import { AddressSpan, contains, overlaps, parseAddress, parseAddressRange } from "../shared/net";
+import { ConfigReader, DNS_LABEL } from "../common/config";
+import { readSharedConfig, SharedConfig } from "../common/install";
+import { AddressSpan, contains, overlaps, parseAddress, parseAddressRange } from "../common/net";
 
 export const PROJECT = "cloudingress-baremetal";
 

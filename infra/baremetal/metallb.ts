@@ -3,7 +3,7 @@
 // so the pools MetalLB serves and the pools the controller predicts from cannot differ.
 
 import { stringify } from "yaml";
-import { K8sObject } from "../shared/deploy";
+import { K8sObject } from "../common/deploy";
 import { BareMetalConfig } from "./config";
 
 export const METALLB_API = "metallb.io/v1beta1";

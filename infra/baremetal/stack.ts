@@ -4,9 +4,9 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigReader } from "../shared/config";
-import { readDeploy } from "../shared/deploy";
-import { installCloudIngress } from "../shared/install";
+import { ConfigReader } from "../common/config";
+import { readDeploy } from "../common/deploy";
+import { installCloudIngress } from "../common/install";
 import { PROJECT, readBareMetalConfig } from "./config";
 import { METALLB_CONFIG_DIR, METALLB_CONFIG_FILE, METALLB_CONFIG_MAP, metallbConfigFile, metallbObjects, proxyServiceAnnotations } from "./metallb";
 

@@ -1,9 +1,9 @@
 // The EKS stack's configuration (cloudingress-eks:*, aws:region, and the shared cloudingress:*),
 // checked as a whole before anything is declared.
 
-import { ConfigReader } from "../shared/config";
-import { readSharedConfig, SharedConfig } from "../shared/install";
-import { subBlock } from "../shared/net";
+import { ConfigReader } from "../common/config";
+import { readSharedConfig, SharedConfig } from "../common/install";
+import { subBlock } from "../common/net";
 
 export const PROJECT = "cloudingress-eks";
 

@@ -6,8 +6,8 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { repoRoot } from "../shared/deploy";
-import { jsonBlockAfter } from "../shared/markdown";
+import { repoRoot } from "../common/deploy";
+import { jsonBlockAfter } from "../common/markdown";
 
 export const docsPath = path.join(repoRoot, "docs", "aws.md");
 const POLICY_HEADING = "### IAM policy (least privilege)";

@@ -4,9 +4,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigReader } from "../shared/config";
-import { readDeploy } from "../shared/deploy";
-import { installCloudIngress, serviceAccountOf } from "../shared/install";
+import { ConfigReader } from "../common/config";
+import { readDeploy } from "../common/deploy";
+import { installCloudIngress, serviceAccountOf } from "../common/install";
 import { PROJECT, readEksConfig } from "./config";
 import { irsaTrustPolicy, policyForCluster } from "./policy";
 

@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
 import { bareMetalStack, METALLB_CHART_REPO } from "../baremetal/stack";
-import { StackConfigError } from "../shared/config";
-import { readDeploy } from "../shared/deploy";
-import { controllerContainer } from "../shared/install";
+import { StackConfigError } from "../common/config";
+import { readDeploy } from "../common/deploy";
+import { controllerContainer } from "../common/install";
 import { Declared, mock, one, ofType, settle, valueOf } from "./harness";
 import { differences, k8sObjects } from "./k8s";
 

@@ -5,11 +5,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { test } from "node:test";
-import { StackConfigError } from "../shared/config";
-import { readDeploy } from "../shared/deploy";
+import { StackConfigError } from "../common/config";
+import { readDeploy } from "../common/deploy";
 import { eksStack } from "../eks/stack";
 import { clusterNamePart, docsPath, docsPolicyTemplate, policyForCluster } from "../eks/policy";
-import { jsonBlockAfter } from "../shared/markdown";
+import { jsonBlockAfter } from "../common/markdown";
 import { Declared, mock, one, ofType, settle, valueOf } from "./harness";
 import { at, differences, k8sObjects } from "./k8s";
 

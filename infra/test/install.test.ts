@@ -2,9 +2,9 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ConfigReader, StackConfigError } from "../shared/config";
-import { K8sObject, readDeploy } from "../shared/deploy";
-import { CloudIngress, controllerContainer, readSharedConfig, render } from "../shared/install";
+import { ConfigReader, StackConfigError } from "../common/config";
+import { K8sObject, readDeploy } from "../common/deploy";
+import { CloudIngress, controllerContainer, readSharedConfig, render } from "../common/install";
 import { mock, settle, valueOf } from "./harness";
 import { at, differences, k8sObjects } from "./k8s";
 

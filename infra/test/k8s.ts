@@ -1,7 +1,7 @@
 // Comparing what a stack declares with deploy/: the Kubernetes objects among the declared
 // resources, and the paths where two sets of objects differ.
 
-import { K8sObject, objectId } from "../shared/deploy";
+import { K8sObject, objectId } from "../common/deploy";
 import { Declared } from "./harness";
 
 /** The Kubernetes objects among the declared resources (inputs as the provider would receive them). */

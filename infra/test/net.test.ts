@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { contains, formatAddress, overlaps, parseAddress, parseAddressRange, parseCidr, subBlock } from "../shared/net";
+import { contains, formatAddress, overlaps, parseAddress, parseAddressRange, parseCidr, subBlock } from "../common/net";
 
 test("IPv4 and IPv6 addresses parse and print canonically", () => {
     assert.deepEqual(parseAddress("10.0.0.1"), { family: 4, value: 0x0a000001n });

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 
-/** The repository root: infra/shared/ is two levels below it. */
+/** The repository root: infra/common/ is two levels below it. */
 export const repoRoot = path.resolve(__dirname, "..", "..");
 
 export interface ObjectMeta {

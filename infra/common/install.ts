@@ -195,7 +195,7 @@ export class CloudIngress extends pulumi.ComponentResource {
         const declared = new Map<K8sObject, pulumi.CustomResource>();
         const declare = (o: K8sObject, dependsOn: pulumi.Resource[]) => {
             const make = KINDS[`${o.apiVersion}/${o.kind}`];
-            if (!make) throw new Error(`${objectId(o)}: the install component does not know ${o.apiVersion}/${o.kind}; add it to KINDS in infra/shared/install.ts`);
+            if (!make) throw new Error(`${objectId(o)}: the install component does not know ${o.apiVersion}/${o.kind}; add it to KINDS in infra/common/install.ts`);
             const r = make(`${name}-${o.kind.toLowerCase()}-${o.metadata.name}`, o, { parent: this, dependsOn });
             declared.set(o, r);
             return r;

@@ -92,11 +92,13 @@ public sealed class AzureProvider(ArmRestClient arm, AzureProviderOptions option
             }
             catch (ArmException e) when (!ct.IsCancellationRequested)
             {
-                // Read again and carry on from what is there now; a 412 means someone else wrote in between.
+                // Read again and carry on from what is there now: a 412 means someone else wrote in
+                // between, a failed operation or a 5xx may go through next time. ARM refusing the
+                // request itself (400) or not answering at all will not change by asking again.
                 last = e;
                 warnings.Add($"pass {pass}: {e.Message}");
                 options.Warn($"pass {pass}: {e.Message}");
-                if (executed.Count == progress && !e.IsConflict)
+                if (executed.Count == progress && e.IsPermanent)
                 {
                     break;
                 }

@@ -36,17 +36,25 @@ public static class AzureDiff
         var puts = new List<AzureOperation>();
         var diagnostics = new List<Diagnostic>();
         var wanted = new HashSet<(AzureKind, string)>();
+        var foreign = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var desired in plan.Resources)
         {
             wanted.Add((desired.Kind, desired.Name.ToLowerInvariant()));
             var actual = inventory.Find(desired.Kind, desired.Name);
+            if (desired.PublicIpId is { } pip && foreign.Contains(pip))
+            {
+                // Never put our frontend on someone else's address.
+                continue;
+            }
+
             if (actual is null)
             {
                 puts.Add(new AzureOperation(OperationAction.Create, desired, null));
             }
             else if (!AzureTags.OwnedBy(actual.Tags, cluster))
             {
-                diagnostics.AddRange(desired.Members.Select(m => new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.ProviderUnsupported, m, null,
+                foreign.Add(desired.Id);
+                diagnostics.AddRange(plan.Resources.Where(r => r.FrontendId == desired.FrontendId).SelectMany(r => r.Members).Distinct().Select(m => new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.ProviderUnsupported, m, null,
                     $"{actual.Id} exists and is not tagged {AzureTags.Cluster}={cluster}; CloudIngress leaves it as it is")));
             }
             else if (actual.ProvisioningState is "Failed" || !JsonSubset.Covers(actual.Body, desired.Body))

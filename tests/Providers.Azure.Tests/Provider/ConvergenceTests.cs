@@ -1,6 +1,7 @@
 using CloudIngress.Core.Model;
 using CloudIngress.Emulators.Azure;
 using CloudIngress.Providers.Azure.Naming;
+using CloudIngress.Providers.Azure.Translate;
 using CloudIngress.Tests;
 using System.Text.Json.Nodes;
 
@@ -22,7 +23,7 @@ public sealed class ConvergenceTests
 
     private static void AssertConverged(AzureTestbed bed, GatewayModel model)
     {
-        var plan = Translate.AzureTranslator.Translate(model, bed.Options.Translate);
+        var plan = AzureTranslator.Translate(model, bed.Options.Translate);
         var owned = bed.Gateways.Concat(bed.LoadBalancers).Concat(bed.PublicIps)
             .Where(r => AzureTags.OwnedBy((r["tags"] as JsonObject ?? []).ToDictionary(t => t.Key, t => t.Value!.ToString()), "test"))
             .Select(r => r["name"]!.GetValue<string>()).Order(StringComparer.Ordinal);
@@ -94,7 +95,7 @@ public sealed class ConvergenceTests
         var observed = await bed.Provider.ObserveAsync(CancellationToken.None);
         var name = bed.Gateways[0]["name"]!.GetValue<string>();
         bed.Arm.Edit("applicationGateways", name, g => g["properties"]!["enableHttp2"] = false);
-        var stale = observed.Find(Translate.AzureKind.Gateway, name)!;
+        var stale = observed.Find(AzureKind.Gateway, name)!;
 
         var error = await Assert.ThrowsAsync<Arm.ArmException>(() => bed.Provider.Arm.PutAsync(stale.Id, (JsonObject)stale.Body.DeepClone(), stale.Etag, CancellationToken.None));
 
@@ -124,8 +125,8 @@ public sealed class ConvergenceTests
     public async Task ForeignResource_WithOurName_IsNeverTouched()
     {
         await using var bed = await AzureTestbed.StartAsync();
-        var plan = Translate.AzureTranslator.Translate(Models.Build(Lb), bed.Options.Translate);
-        var pip = plan.Resources.First(r => r.Kind == Translate.AzureKind.PublicIp);
+        var plan = AzureTranslator.Translate(Models.Build(Lb), bed.Options.Translate);
+        var pip = plan.Resources.First(r => r.Kind == AzureKind.PublicIp);
         bed.Arm.Seed("publicIPAddresses", pip.Name, new JsonObject
         {
             ["location"] = "westeurope",

@@ -57,16 +57,14 @@ public static class JsonSubset
     /// <summary>ARM ids and locations are case-insensitive; ARM writes locations without spaces.</summary>
     private static bool Value(JsonValue actual, JsonValue desired, string? key)
     {
-        if (actual.TryGetValue<string>(out var a) && desired.TryGetValue<string>(out var d))
+        // Most leaves compare as they are, without making strings of them.
+        if (key is not ("id" or "location") || JsonNode.DeepEquals(actual, desired))
         {
-            return key switch
-            {
-                "id" => string.Equals(a, d, StringComparison.OrdinalIgnoreCase),
-                "location" => string.Equals(a.Replace(" ", string.Empty, StringComparison.Ordinal), d.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase),
-                _ => string.Equals(a, d, StringComparison.Ordinal),
-            };
+            return JsonNode.DeepEquals(actual, desired);
         }
 
-        return JsonNode.DeepEquals(actual, desired);
+        return actual.TryGetValue<string>(out var a) && desired.TryGetValue<string>(out var d) && (key == "id"
+            ? string.Equals(a, d, StringComparison.OrdinalIgnoreCase)
+            : string.Equals(a.Replace(" ", string.Empty, StringComparison.Ordinal), d.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -1,5 +1,6 @@
 using CloudIngress.Core.Providers;
 using CloudIngress.Providers.Aws;
+using CloudIngress.Providers.Azure;
 using CloudIngress.Proxy.Provider;
 
 namespace CloudIngress.Controller.Cli;
@@ -11,5 +12,6 @@ internal static class ProviderRegistry
     [
         new KestrelProviderDefinition(),
         new AwsProviderDefinition(),
+        new AzureProviderDefinition(),
     ];
 }

@@ -1,0 +1,1 @@
+global using CloudIngress.Providers.Aws.Tests;

@@ -58,6 +58,10 @@ public sealed partial class ManifestCollector
             Services = _objects.OfType<Service>().ToList(),
             EndpointSlices = _objects.OfType<EndpointSlice>().ToList(),
             Secrets = _objects.OfType<Secret>().ToList(),
+            Namespaces = _objects.OfType<Namespace>().ToList(),
+            AddressPools = _objects.OfType<IPAddressPool>().ToList(),
+            L2Advertisements = _objects.OfType<L2Advertisement>().ToList(),
+            BGPAdvertisements = _objects.OfType<BGPAdvertisement>().ToList(),
         },
         Diagnostics = _diagnostics.ToSortedList(),
         Sources = new Dictionary<ObjectRef, string>(_sources),
@@ -98,7 +102,7 @@ public sealed partial class ManifestCollector
             return;
         }
 
-        var owner = new ObjectRef(kind ?? "Manifest", kind == IngressClass.KindValue ? null : ns ?? ObjectRefs.DefaultNamespace, name ?? "(unnamed)");
+        var owner = new ObjectRef(kind ?? "Manifest", IsClusterScoped(kind) ? null : ns ?? ObjectRefs.DefaultNamespace, name ?? "(unnamed)");
         if (apiVersion is null || kind is null)
         {
             Invalid(owner, source, "needs apiVersion and kind");
@@ -113,7 +117,7 @@ public sealed partial class ManifestCollector
                     $"{apiVersion} is not supported for {kind}; use {ResourceTypes.ApiVersionFor(kind)}") { Source = source });
             }
 
-            return; // a kind we do not consume (Deployment, Namespace, ...): not ours to judge
+            return; // a kind we do not consume (Deployment, ConfigMap, ...): not ours to judge
         }
 
         if (string.IsNullOrEmpty(name))
@@ -152,7 +156,7 @@ public sealed partial class ManifestCollector
     /// <summary>Namespaced objects without a namespace go to "default", as kubectl apply would put them.</summary>
     private static IKubernetesObject WithNamespace(IKubernetesObject resource)
     {
-        if (resource is IngressClass || resource.Metadata.Namespace is not null)
+        if (IsClusterScoped(resource.Kind) || resource.Metadata.Namespace is not null)
         {
             return resource;
         }
@@ -164,9 +168,14 @@ public sealed partial class ManifestCollector
             Service s => s with { Metadata = metadata },
             EndpointSlice e => e with { Metadata = metadata },
             Secret s => s with { Metadata = metadata },
+            IPAddressPool p => p with { Metadata = metadata },
+            L2Advertisement a => a with { Metadata = metadata },
+            BGPAdvertisement a => a with { Metadata = metadata },
             _ => resource,
         };
     }
+
+    private static bool IsClusterScoped(string? kind) => kind is IngressClass.KindValue or Namespace.KindValue;
 
     private void Invalid(ObjectRef owner, string source, string message) =>
         _diagnostics.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.ManifestInvalid, owner, null, message) { Source = source });

@@ -11,5 +11,6 @@ internal static class ProviderRegistry
     [
         new KestrelProviderDefinition(),
         new AwsProviderDefinition(),
+        new CloudIngress.Providers.MetalLb.MetalLbProviderDefinition(),
     ];
 }

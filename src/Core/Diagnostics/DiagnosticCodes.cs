@@ -86,6 +86,7 @@ public static class DiagnosticCodes
     public const string DeprecatedAnnotation = "DeprecatedAnnotation";
     public const string AddressPoolInvalid = "AddressPoolInvalid";
     public const string AddressPoolNotAnnounced = "AddressPoolNotAnnounced";
+    public const string ExposureServiceNotOwned = "ExposureServiceNotOwned";
 
     // Skipped objects: only from SkippedObjects.Explain for plan, never in the model, so never an Event on another controller's object
     public const string NotOurs = "NotOurs";

@@ -13,7 +13,8 @@ namespace CloudIngress.Kubernetes.Manifests;
 /// Kinds we do not consume are skipped; a broken document becomes a diagnostic naming file,
 /// document, object and field, and the rest still loads.
 /// </summary>
-public sealed partial class ManifestCollector
+/// <param name="defaultNamespace">Where namespaced objects without a namespace go: "default", as with kubectl, unless the caller knows better.</param>
+public sealed partial class ManifestCollector(string defaultNamespace = ObjectRefs.DefaultNamespace)
 {
     private readonly List<IKubernetesObject> _objects = [];
     private readonly Dictionary<ObjectRef, string> _sources = [];
@@ -102,7 +103,7 @@ public sealed partial class ManifestCollector
             return;
         }
 
-        var owner = new ObjectRef(kind ?? "Manifest", IsClusterScoped(kind) ? null : ns ?? ObjectRefs.DefaultNamespace, name ?? "(unnamed)");
+        var owner = new ObjectRef(kind ?? "Manifest", IsClusterScoped(kind) ? null : ns ?? defaultNamespace, name ?? "(unnamed)");
         if (apiVersion is null || kind is null)
         {
             Invalid(owner, source, "needs apiVersion and kind");
@@ -153,15 +154,15 @@ public sealed partial class ManifestCollector
         _objects.Add(resource);
     }
 
-    /// <summary>Namespaced objects without a namespace go to "default", as kubectl apply would put them.</summary>
-    private static IKubernetesObject WithNamespace(IKubernetesObject resource)
+    /// <summary>Namespaced objects without a namespace go to the default namespace, as kubectl apply would put them.</summary>
+    private IKubernetesObject WithNamespace(IKubernetesObject resource)
     {
         if (IsClusterScoped(resource.Kind) || resource.Metadata.Namespace is not null)
         {
             return resource;
         }
 
-        var metadata = resource.Metadata with { Namespace = ObjectRefs.DefaultNamespace };
+        var metadata = resource.Metadata with { Namespace = defaultNamespace };
         return resource switch
         {
             Ingress i => i with { Metadata = metadata },

@@ -12,7 +12,7 @@ public sealed partial class Allocator
     {
         if (_held.TryGetValue(service.Key, out var held))
         {
-            var family = FamilyOf(held.Addresses);
+            var family = IpAddresses.FamilyOf(held.Addresses);
             return service.Policy != FamilyPolicy.PreferDualStack && family != service.Family
                 ? AllocationResult.Fail(FailureReason.InvalidRequest, $"holds {string.Join(", ", held.Addresses)} ({family.Text()}), not {service.Family.Text()}")
                 : Assign(service, held.Addresses);
@@ -201,7 +201,4 @@ public sealed partial class Allocator
         ServiceFamily.DualStack => "both IPv4 and IPv6",
         var single => single.Text(),
     };
-
-    private static ServiceFamily FamilyOf(IReadOnlyList<IPAddress> addresses) =>
-        addresses.Count == 2 ? ServiceFamily.DualStack : IpAddresses.FamilyOf(addresses[0]).AsService();
 }

@@ -58,7 +58,7 @@ public sealed partial class Allocator
                 $"{string.Join(" and ", addresses)} {(addresses.Count == 1 ? "is" : "are")} in pool `{pool.Name}`, which is only for {pool.Allocation!.Describe()}");
         }
 
-        if (addresses.Count > 2 || (addresses.Count == 2 && IpAddresses.FamilyOf(addresses[0]) == IpAddresses.FamilyOf(addresses[1])))
+        if (!IpAddresses.IsOneOrPair(addresses))
         {
             return AllocationResult.Fail(FailureReason.InvalidRequest,
                 $"{string.Join(", ", addresses)}: a Service takes one address, or one IPv4 and one IPv6");

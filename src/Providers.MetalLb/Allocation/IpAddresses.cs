@@ -26,6 +26,14 @@ public static class IpAddresses
 
     public static IpFamily FamilyOf(IPAddress ip) => ip.AddressFamily == AddressFamily.InterNetwork ? IpFamily.IPv4 : IpFamily.IPv6;
 
+    /// <summary>What a Service can hold: one address, or one IPv4 and one IPv6.</summary>
+    public static bool IsOneOrPair(IReadOnlyList<IPAddress> addresses) =>
+        addresses.Count == 1 || (addresses.Count == 2 && FamilyOf(addresses[0]) != FamilyOf(addresses[1]));
+
+    /// <summary>One address, or a pair the caller has checked is one of each family.</summary>
+    public static ServiceFamily FamilyOf(IReadOnlyList<IPAddress> addresses) =>
+        addresses.Count == 2 ? ServiceFamily.DualStack : FamilyOf(addresses[0]).AsService();
+
     public static UInt128 ToNumber(IPAddress ip)
     {
         Span<byte> bytes = stackalloc byte[16];

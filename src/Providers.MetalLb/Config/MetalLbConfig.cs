@@ -58,7 +58,7 @@ public sealed record MetalLbConfig
         problems.AddRange(bag.ToSortedList().Where(d => d.Severity == DiagnosticSeverity.Error).Select(set.Locate));
         if (problems.Count > 0)
         {
-            return (null, $"--metallb-config {name}: " + string.Join("; ", problems.Select(Describe)));
+            return (null, "--metallb-config: " + string.Join("; ", problems.Select(Describe)));
         }
 
         return (new MetalLbConfig

@@ -112,5 +112,44 @@ public sealed partial class Allocator
             : $"{outside} is in no pool";
     }
 
+    private AllocationResult NoneLeft(IReadOnlyList<AddressPool> candidates, AllocationRequest service)
+    {
+        if (_pools.Count == 0)
+        {
+            return AllocationResult.Fail(FailureReason.NoPool, "there is no IPAddressPool");
+        }
+
+        if (candidates.Count == 0)
+        {
+            return AllocationResult.Fail(FailureReason.NoPool, "no pool assigns addresses to this Service automatically: " + string.Join("; ",
+                _pools.Select(p => !p.AutoAssign ? $"`{p.Name}` has autoAssign: false" : $"`{p.Name}` is only for {p.Allocation!.Describe()}")));
+        }
+
+        bool Fits(AddressPool p) => service.Family switch
+        {
+            ServiceFamily.IPv4 => p.Has(IpFamily.IPv4),
+            ServiceFamily.IPv6 => p.Has(IpFamily.IPv6),
+            _ when service.Policy == FamilyPolicy.PreferDualStack => p.Has(IpFamily.IPv4) || p.Has(IpFamily.IPv6),
+            _ => p.Has(IpFamily.IPv4) && p.Has(IpFamily.IPv6),
+        };
+        var names = string.Join(", ", candidates.Select(p => $"`{p.Name}`"));
+        var family = service.Family == ServiceFamily.IPv4 ? string.Empty : $" ({service.Family.Text()})";
+        return candidates.Where(Fits).ToList() switch
+        {
+            [] => AllocationResult.Fail(FailureReason.NoPool, candidates.Count == 1
+                ? $"pool {names} has no {Needed(service)} addresses"
+                : $"none of the pools {names} has {Needed(service)} addresses"),
+            [var one] => AllocationResult.Fail(FailureReason.PoolExhausted, $"pool `{one.Name}` is exhausted{family}"),
+            var many => AllocationResult.Fail(FailureReason.PoolExhausted, $"pools {string.Join(", ", many.Select(p => $"`{p.Name}`"))} are exhausted{family}"),
+        };
+    }
+
+    private static string Needed(AllocationRequest service) => service.Family switch
+    {
+        ServiceFamily.DualStack when service.Policy == FamilyPolicy.PreferDualStack => "IPv4 or IPv6",
+        ServiceFamily.DualStack => "both IPv4 and IPv6",
+        var single => single.Text(),
+    };
+
     private sealed record Held(string Pool, IReadOnlyList<IPAddress> Addresses, IReadOnlyList<PortKey> Ports);
 }

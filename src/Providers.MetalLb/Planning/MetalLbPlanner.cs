@@ -42,6 +42,14 @@ public static class MetalLbPlanner
             }));
         }
 
+        foreach (var ingress in observed.Ingresses.Where(i => usable.Any(e => e.Frontends.Any(f => f.Members.Contains(ObjectRefs.For(i))))))
+        {
+            foreach (var (field, message) in ServiceReader.Deprecations(ingress.Metadata.Annotations))
+            {
+                diagnostics.Warning(DiagnosticCodes.DeprecatedAnnotation, ObjectRefs.For(ingress), field, message);
+            }
+        }
+
         // An owned Service no longer desired is deleted by the apply: its address is free for the others.
         intents.AddRange(services.Where(s => !IsOursHere(s, options)).Select(ServiceReader.Read));
 

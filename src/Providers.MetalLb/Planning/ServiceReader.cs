@@ -113,7 +113,8 @@ public static class ServiceReader
             : (null, ($"\"{text}\": at most one IPv4 and one IPv6 address", field));
     }
 
-    private static List<(string, string)> Deprecations(IReadOnlyDictionary<string, string>? annotations) =>
+    /// <summary>A warning for each <c>metallb.universe.tf/…</c> key, saying whether its <c>metallb.io</c> twin overrides it.</summary>
+    public static List<(string Field, string Message)> Deprecations(IReadOnlyDictionary<string, string>? annotations) =>
         [.. MetalLbAnnotations.All.Select(key => (Key: key, Old: MetalLbAnnotations.Deprecated(key)))
             .Where(k => annotations?.ContainsKey(k.Old) == true)
             .Select(k => (Field(k.Old), annotations!.ContainsKey(k.Key)

@@ -57,6 +57,15 @@ public sealed class ExposurePlanTests
     }
 
     [Fact]
+    public void Plan_GroupAskingWithADeprecatedKey_IsServedAndWarned()
+    {
+        var plan = Plan(Read(Public, L2, Ingress("old", "{cloudingress.io/group: old, metallb.universe.tf/address-pool: public}")));
+        Assert.Equal("10.0.0.0", plan.Addresses("cloudingress/cloudingress-proxy-old"));
+        Assert.Equal("public", plan.Services.Single().Service.Metadata.Annotations![MetalLbAnnotations.AddressPool]);
+        Assert.Equal("metadata.annotations[metallb.universe.tf/address-pool]", plan.About("shop/old", DiagnosticCodes.DeprecatedAnnotation).Field);
+    }
+
+    [Fact]
     public void Plan_OwnedServiceAlreadyThere_ReplaysItsAddressAndWritesNothing()
     {
         var plan = Plan(Read(Public, L2, Ingress("a"), Owned("cloudingress-proxy", "10.0.0.5"), Svc("web", "older", created: "2020-01-01T00:00:00Z")));

@@ -15,7 +15,7 @@ public sealed class RunCommandTests : IAsyncLifetime
     public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Theory]
-    [InlineData("--provider=gce", "--provider: \"gce\" is not a provider (providers: kestrel, aws, azure)")]
+    [InlineData("--provider=gce", "--provider: \"gce\" is not a provider (providers: kestrel, aws, azure, metallb)")]
     [InlineData("--log-format=xml", "--log-format: \"xml\" is neither text nor json")]
     [InlineData("--publish-service=just-a-name", "--publish-service: \"just-a-name\" is not namespace/name")]
     [InlineData("--kubeconfig=/nonexistent/kubeconfig", "/nonexistent/kubeconfig")]

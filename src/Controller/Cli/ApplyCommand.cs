@@ -61,7 +61,7 @@ internal static class ApplyCommand
                 await output.WriteLineAsync($"changes: {result.Executed.Count.ToString(CultureInfo.InvariantCulture)}");
                 WriteCalls(result.Calls, output);
                 return diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? ExitCodes.ObjectErrors : ExitCodes.Ok;
-            }));
+            }, () => input.Snapshot));
         return command;
     }
 

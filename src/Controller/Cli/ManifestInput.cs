@@ -2,6 +2,7 @@ using CloudIngress.Controller.Reconcile;
 using CloudIngress.Core.Build;
 using CloudIngress.Core.Diagnostics;
 using CloudIngress.Core.Model;
+using CloudIngress.Core.Snapshot;
 using CloudIngress.Kubernetes.Manifests;
 using System.CommandLine;
 
@@ -14,6 +15,9 @@ internal sealed class ManifestInput
 
     public Option<string> IngressClass { get; } = EnvOption.String("--ingress-class", "IngressClass name served even when no IngressClass object names it",
         BuildOptions.DefaultIngressClassName);
+
+    /// <summary>The snapshot <see cref="Load"/> read last, for providers that plan against the objects themselves.</summary>
+    public ClusterSnapshot Snapshot { get; private set; } = ClusterSnapshot.Empty;
 
     public void AddTo(Command command)
     {
@@ -42,6 +46,7 @@ internal sealed class ManifestInput
             return null;
         }
 
+        Snapshot = manifests.Snapshot;
         var options = BuildOptions.Default with { IngressClassName = parse.GetValue(IngressClass)! };
         return (BuildStage.Build(ManifestSource.Of(manifests), options, DateTimeOffset.UtcNow), manifests, SkippedObjects.Explain(manifests.Snapshot, options));
     }

@@ -53,7 +53,7 @@ internal static class PlanCommand
                 }
 
                 return diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? ExitCodes.ObjectErrors : ExitCodes.Ok;
-            }));
+            }, () => input.Snapshot));
         return command;
     }
 }

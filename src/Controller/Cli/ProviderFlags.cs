@@ -1,4 +1,5 @@
 using CloudIngress.Core.Providers;
+using CloudIngress.Core.Snapshot;
 using System.CommandLine;
 using System.Globalization;
 
@@ -49,7 +50,8 @@ internal sealed class ProviderFlags
     }
 
     /// <summary>The chosen provider and its settings, or an error naming the flag (for exit code 2).</summary>
-    public (IProviderDefinition? Provider, ProviderSettings? Settings, string? Error) Read(ParseResult parse, ProviderVerb verb, Action<string> warn)
+    public (IProviderDefinition? Provider, ProviderSettings? Settings, string? Error) Read(ParseResult parse, ProviderVerb verb, Action<string> warn,
+        Func<ClusterSnapshot>? snapshot = null)
     {
         var name = parse.GetValue(Provider);
         var chosen = _providers.FirstOrDefault(p => p.Name == name);
@@ -84,6 +86,7 @@ internal sealed class ProviderFlags
             Values = new ProviderOptionValues(values),
             ClusterName = parse.GetValue(ClusterName),
             Warn = warn,
+            Snapshot = snapshot,
         }, null);
     }
 
@@ -91,10 +94,14 @@ internal sealed class ProviderFlags
         IProviderDefinition provider, ProviderOption option, Option<T> flag, Func<T, string?> text) =>
         (provider, option, flag, parse => parse.GetValue(flag) is { } value ? text(value) : null);
 
-    /// <summary>Runs <paramref name="body"/> with the configured provider, disposed after; a provider that cannot be configured is exit 2, named.</summary>
-    public async Task<int> WithProviderAsync(ParseResult parse, ProviderVerb verb, TextWriter error, Func<IProvider, Task<int>> body)
+    /// <summary>
+    /// Runs <paramref name="body"/> with the configured provider, disposed after; a provider that cannot be configured is exit 2, named.
+    /// <paramref name="snapshot"/> gives the provider the objects the verb read.
+    /// </summary>
+    public async Task<int> WithProviderAsync(ParseResult parse, ProviderVerb verb, TextWriter error, Func<IProvider, Task<int>> body,
+        Func<ClusterSnapshot>? snapshot = null)
     {
-        var (provider, problem) = Configure(parse, verb, w => error.WriteLine($"warning: {w}"));
+        var (provider, problem) = Configure(parse, verb, w => error.WriteLine($"warning: {w}"), snapshot);
         if (provider is null)
         {
             await error.WriteLineAsync($"cloudingress {verb.ToString().ToLowerInvariant()}: {problem}");
@@ -108,9 +115,9 @@ internal sealed class ProviderFlags
     }
 
     /// <summary>Configures the chosen provider, or says why it cannot be.</summary>
-    public (IProvider? Provider, string? Error) Configure(ParseResult parse, ProviderVerb verb, Action<string> warn)
+    public (IProvider? Provider, string? Error) Configure(ParseResult parse, ProviderVerb verb, Action<string> warn, Func<ClusterSnapshot>? snapshot = null)
     {
-        var (definition, settings, error) = Read(parse, verb, warn);
+        var (definition, settings, error) = Read(parse, verb, warn, snapshot);
         if (definition is null)
         {
             return (null, error);

@@ -1,6 +1,7 @@
 using CloudIngress.Core.Providers;
 using CloudIngress.Providers.Aws;
 using CloudIngress.Providers.Azure;
+using CloudIngress.Providers.MetalLb;
 using CloudIngress.Proxy.Provider;
 
 namespace CloudIngress.Controller.Cli;
@@ -13,5 +14,6 @@ internal static class ProviderRegistry
         new KestrelProviderDefinition(),
         new AwsProviderDefinition(),
         new AzureProviderDefinition(),
+        new MetalLbProviderDefinition(),
     ];
 }

@@ -43,7 +43,7 @@ public static class AnnotationCatalog
     public const string ListenPortsSetting = "listen-ports";
     public const string TargetTypeSetting = "target-type";
     public const string AddressPoolSetting = "address-pool";
-    public const string LoadBalancerIpsSetting = "loadBalancerIPs";
+    public const string LoadBalancerIpsSetting = "load-balancer-ips";
     public const string AllowSharedIpSetting = "allow-shared-ip";
 
     /// <summary>Free-form configuration injected into another proxy's config: refused outright.</summary>
@@ -103,9 +103,9 @@ public static class AnnotationCatalog
         Define(CertificateArnSetting, AnnotationScope.Ingress, Key(Aws + "certificate-arn"), Key(Alb + "certificate-arn")),
         Define(ListenPortsSetting, AnnotationScope.Ingress, Key(Aws + "listen-ports"), Key(Alb + "listen-ports")),
         Define(TargetTypeSetting, AnnotationScope.Both, Key(Aws + "target-type"), Key(Alb + "target-type")),
-        MetalLbKey(AddressPoolSetting),
-        MetalLbKey(LoadBalancerIpsSetting),
-        MetalLbKey(AllowSharedIpSetting),
+        MetalLbKey(AddressPoolSetting, AddressPoolSetting),
+        MetalLbKey(LoadBalancerIpsSetting, "loadBalancerIPs", Key(MetalLb + "loadBalancerIPs")),
+        MetalLbKey(AllowSharedIpSetting, AllowSharedIpSetting),
     ];
 
     private static readonly Dictionary<string, AnnotationDefinition> BySetting =
@@ -125,8 +125,12 @@ public static class AnnotationCatalog
     private static AnnotationDefinition HealthCheck(string suffix) =>
         Define(suffix, AnnotationScope.Both, Key(Ours + suffix), Key(Alb + suffix));
 
-    private static AnnotationDefinition MetalLbKey(string suffix) =>
-        Define(suffix, AnnotationScope.Service, Key(MetalLb + suffix), Key(MetalLbIo + suffix), Key(MetalLbUniverse + suffix));
+    /// <summary>
+    /// Services and ingress groups (a group may ask for its own pool or address); MetalLB's own key
+    /// wins over its deprecated <c>metallb.universe.tf</c> twin, as in MetalLB.
+    /// </summary>
+    private static AnnotationDefinition MetalLbKey(string setting, string metalLbSuffix, params AnnotationKey[] olderSpellings) =>
+        Define(setting, AnnotationScope.Both, [Key(MetalLb + setting), .. olderSpellings, Key(MetalLbIo + metalLbSuffix), Key(MetalLbUniverse + metalLbSuffix)]);
 
     private static AnnotationKey Key(string name, Func<string, string?>? translate = null) => new(name, translate);
 

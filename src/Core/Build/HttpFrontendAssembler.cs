@@ -18,6 +18,7 @@ internal sealed partial class HttpFrontendAssembler(string id, string name, Load
     private readonly Dictionary<string, (bool Passthrough, ObjectRef Owner)> _hostModes = new(StringComparer.Ordinal);
     private readonly List<ObjectRef> _members = [];
     private (string Backend, int? RedirectPort, ObjectRef Owner)? _defaultBackend;
+    private (AddressRequest Request, ObjectRef Owner)? _address;
 
     public LoadBalancerScheme Scheme => scheme;
 
@@ -33,6 +34,7 @@ internal sealed partial class HttpFrontendAssembler(string id, string name, Load
             return;
         }
 
+        ClaimAddress(input);
         var (http, https) = ListenersFor(input, spec);
         if (input.Settings.Canary is { } canary)
         {
@@ -71,8 +73,37 @@ internal sealed partial class HttpFrontendAssembler(string id, string name, Load
             Scheme = scheme,
             Members = _members,
             Listeners = _listeners.Values.Select(l => l.Build()).ToList(),
+            Address = _address?.Request,
         };
     }
+
+    /// <summary>The group's own pool, addresses or sharing key (bare metal): the first member that asks sets it.</summary>
+    private void ClaimAddress(IngressInput input)
+    {
+        var s = input.Settings;
+        if (s.AddressPool is null && s.LoadBalancerIps.Count == 0 && s.AllowSharedIp is null)
+        {
+            return;
+        }
+
+        var request = new AddressRequest { Pool = s.AddressPool, Addresses = s.LoadBalancerIps, SharingKey = s.AllowSharedIp };
+        if (_address is not { } first)
+        {
+            _address = (request, input.Ref);
+            return;
+        }
+
+        if (Describe(first.Request) != Describe(request))
+        {
+            var setting = s.AddressPool is not null ? AnnotationCatalog.AddressPoolSetting
+                : s.LoadBalancerIps.Count > 0 ? AnnotationCatalog.LoadBalancerIpsSetting : AnnotationCatalog.AllowSharedIpSetting;
+            Diagnostics.Error(DiagnosticCodes.AddressRequestConflict, input.Ref, s.FieldOf(setting),
+                $"group \"{name}\" already asks for {Describe(first.Request)} ({first.Owner} {Precedence}); this Ingress's request ({Describe(request)}) is ignored");
+        }
+    }
+
+    private static string Describe(AddressRequest r) =>
+        $"pool {r.Pool ?? "(any)"}, addresses {(r.Addresses.Count == 0 ? "(any)" : string.Join(",", r.Addresses))}, sharing key {r.SharingKey ?? "(none)"}";
 
     /// <summary>
     /// HTTP:80 always, HTTPS:443 when the Ingress has TLS (spec.tls, certificate ARNs or

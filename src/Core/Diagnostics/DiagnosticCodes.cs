@@ -72,6 +72,22 @@ public static class DiagnosticCodes
     public const string PassthroughListenerConflict = "PassthroughListenerConflict";
     public const string LoadBalancerSharded = "LoadBalancerSharded";
 
+    // Addresses (MetalLB pools): the ones named Address* leave a Service Pending, except AddressReleased
+    public const string AddressRequestConflict = "AddressRequestConflict";
+    public const string NoAddressPool = "NoAddressPool";
+    public const string AddressPoolNotFound = "AddressPoolNotFound";
+    public const string AddressPoolExhausted = "AddressPoolExhausted";
+    public const string AddressPoolNotAllowed = "AddressPoolNotAllowed";
+    public const string AddressNotInPool = "AddressNotInPool";
+    public const string AddressSharingConflict = "AddressSharingConflict";
+    public const string AddressPortConflict = "AddressPortConflict";
+    public const string AddressRequestInvalid = "AddressRequestInvalid";
+    public const string AddressReleased = "AddressReleased";
+    public const string DeprecatedAnnotation = "DeprecatedAnnotation";
+    public const string AddressPoolInvalid = "AddressPoolInvalid";
+    public const string AddressPoolNotAnnounced = "AddressPoolNotAnnounced";
+    public const string ExposureServiceNotOwned = "ExposureServiceNotOwned";
+
     // Skipped objects: only from SkippedObjects.Explain for plan, never in the model, so never an Event on another controller's object
     public const string NotOurs = "NotOurs";
 

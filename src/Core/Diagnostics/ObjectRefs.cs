@@ -9,6 +9,6 @@ public static class ObjectRefs
 
     public static ObjectRef For(IKubernetesObject obj) =>
         new(obj.Kind ?? obj.GetType().Name,
-            obj is IngressClass ? null : obj.Metadata.Namespace ?? DefaultNamespace,
+            obj is IngressClass or Namespace ? null : obj.Metadata.Namespace ?? DefaultNamespace,
             obj.Metadata.Name ?? string.Empty);
 }

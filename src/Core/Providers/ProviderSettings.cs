@@ -1,3 +1,5 @@
+using CloudIngress.Core.Snapshot;
+
 namespace CloudIngress.Core.Providers;
 
 /// <summary>Everything a provider is configured from: its flags, the flags every provider shares, and the process it runs in.</summary>
@@ -15,6 +17,13 @@ public sealed record ProviderSettings
 
     /// <summary>The proxy of this process, in <c>serve</c> and <c>run</c>; null for one-shot verbs.</summary>
     public ILocalDataPlane? DataPlane { get; init; }
+
+    /// <summary>
+    /// The objects the verb read (the manifests directory), for providers whose plan depends on
+    /// Kubernetes objects the model does not carry (MetalLB: every LoadBalancer Service, the
+    /// address pools). Called when the provider observes; null where nothing was read for it.
+    /// </summary>
+    public Func<ClusterSnapshot>? Snapshot { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -16,4 +16,8 @@ namespace CloudIngress.Core.Resources;
 [JsonSerializable(typeof(Service))]
 [JsonSerializable(typeof(EndpointSlice))]
 [JsonSerializable(typeof(Secret))]
+[JsonSerializable(typeof(Namespace))]
+[JsonSerializable(typeof(IPAddressPool))]
+[JsonSerializable(typeof(L2Advertisement))]
+[JsonSerializable(typeof(BGPAdvertisement))]
 public sealed partial class KubernetesJsonContext : JsonSerializerContext;

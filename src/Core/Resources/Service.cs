@@ -37,6 +37,12 @@ public sealed record ServiceSpec
     public string? ExternalTrafficPolicy { get; init; }
 
     public string? ExternalName { get; init; }
+
+    /// <summary><c>IPv4</c>, <c>IPv6</c>, or both (the first is the primary family); the API server fills it.</summary>
+    public IReadOnlyList<string>? IpFamilies { get; init; }
+
+    /// <summary><c>SingleStack</c> (the default), <c>PreferDualStack</c> or <c>RequireDualStack</c>.</summary>
+    public string? IpFamilyPolicy { get; init; }
 }
 
 public sealed record ServicePort

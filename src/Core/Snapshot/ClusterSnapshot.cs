@@ -19,4 +19,14 @@ public sealed record ClusterSnapshot
     public IReadOnlyList<EndpointSlice> EndpointSlices { get; init; } = [];
 
     public IReadOnlyList<Secret> Secrets { get; init; } = [];
+
+    /// <summary>Only their labels are read: MetalLB pools select namespaces by label.</summary>
+    public IReadOnlyList<Namespace> Namespaces { get; init; } = [];
+
+    /// <summary>MetalLB's pools and advertisements, read to predict the addresses MetalLB assigns.</summary>
+    public IReadOnlyList<IPAddressPool> AddressPools { get; init; } = [];
+
+    public IReadOnlyList<L2Advertisement> L2Advertisements { get; init; } = [];
+
+    public IReadOnlyList<BGPAdvertisement> BGPAdvertisements { get; init; } = [];
 }

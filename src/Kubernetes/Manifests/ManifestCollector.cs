@@ -13,7 +13,8 @@ namespace CloudIngress.Kubernetes.Manifests;
 /// Kinds we do not consume are skipped; a broken document becomes a diagnostic naming file,
 /// document, object and field, and the rest still loads.
 /// </summary>
-public sealed partial class ManifestCollector
+/// <param name="defaultNamespace">Where namespaced objects without a namespace go: "default", as with kubectl, unless the caller knows better.</param>
+public sealed partial class ManifestCollector(string defaultNamespace = ObjectRefs.DefaultNamespace)
 {
     private readonly List<IKubernetesObject> _objects = [];
     private readonly Dictionary<ObjectRef, string> _sources = [];
@@ -58,6 +59,10 @@ public sealed partial class ManifestCollector
             Services = _objects.OfType<Service>().ToList(),
             EndpointSlices = _objects.OfType<EndpointSlice>().ToList(),
             Secrets = _objects.OfType<Secret>().ToList(),
+            Namespaces = _objects.OfType<Namespace>().ToList(),
+            AddressPools = _objects.OfType<IPAddressPool>().ToList(),
+            L2Advertisements = _objects.OfType<L2Advertisement>().ToList(),
+            BGPAdvertisements = _objects.OfType<BGPAdvertisement>().ToList(),
         },
         Diagnostics = _diagnostics.ToSortedList(),
         Sources = new Dictionary<ObjectRef, string>(_sources),
@@ -98,7 +103,7 @@ public sealed partial class ManifestCollector
             return;
         }
 
-        var owner = new ObjectRef(kind ?? "Manifest", kind == IngressClass.KindValue ? null : ns ?? ObjectRefs.DefaultNamespace, name ?? "(unnamed)");
+        var owner = new ObjectRef(kind ?? "Manifest", IsClusterScoped(kind) ? null : ns ?? defaultNamespace, name ?? "(unnamed)");
         if (apiVersion is null || kind is null)
         {
             Invalid(owner, source, "needs apiVersion and kind");
@@ -113,7 +118,7 @@ public sealed partial class ManifestCollector
                     $"{apiVersion} is not supported for {kind}; use {ResourceTypes.ApiVersionFor(kind)}") { Source = source });
             }
 
-            return; // a kind we do not consume (Deployment, Namespace, ...): not ours to judge
+            return; // a kind we do not consume (Deployment, ConfigMap, ...): not ours to judge
         }
 
         if (string.IsNullOrEmpty(name))
@@ -149,24 +154,29 @@ public sealed partial class ManifestCollector
         _objects.Add(resource);
     }
 
-    /// <summary>Namespaced objects without a namespace go to "default", as kubectl apply would put them.</summary>
-    private static IKubernetesObject WithNamespace(IKubernetesObject resource)
+    /// <summary>Namespaced objects without a namespace go to the default namespace, as kubectl apply would put them.</summary>
+    private IKubernetesObject WithNamespace(IKubernetesObject resource)
     {
-        if (resource is IngressClass || resource.Metadata.Namespace is not null)
+        if (IsClusterScoped(resource.Kind) || resource.Metadata.Namespace is not null)
         {
             return resource;
         }
 
-        var metadata = resource.Metadata with { Namespace = ObjectRefs.DefaultNamespace };
+        var metadata = resource.Metadata with { Namespace = defaultNamespace };
         return resource switch
         {
             Ingress i => i with { Metadata = metadata },
             Service s => s with { Metadata = metadata },
             EndpointSlice e => e with { Metadata = metadata },
             Secret s => s with { Metadata = metadata },
+            IPAddressPool p => p with { Metadata = metadata },
+            L2Advertisement a => a with { Metadata = metadata },
+            BGPAdvertisement a => a with { Metadata = metadata },
             _ => resource,
         };
     }
+
+    private static bool IsClusterScoped(string? kind) => kind is IngressClass.KindValue or Namespace.KindValue;
 
     private void Invalid(ObjectRef owner, string source, string message) =>
         _diagnostics.Add(new Diagnostic(DiagnosticSeverity.Error, DiagnosticCodes.ManifestInvalid, owner, null, message) { Source = source });

@@ -15,6 +15,10 @@ internal static class ResourceTypes
         [(Service.ApiVersionValue, Service.KindValue)] = KubernetesJsonContext.Default.Service,
         [(EndpointSlice.ApiVersionValue, EndpointSlice.KindValue)] = KubernetesJsonContext.Default.EndpointSlice,
         [(Secret.ApiVersionValue, Secret.KindValue)] = KubernetesJsonContext.Default.Secret,
+        [(Namespace.ApiVersionValue, Namespace.KindValue)] = KubernetesJsonContext.Default.Namespace,
+        [(IPAddressPool.ApiVersionValue, IPAddressPool.KindValue)] = KubernetesJsonContext.Default.IPAddressPool,
+        [(L2Advertisement.ApiVersionValue, L2Advertisement.KindValue)] = KubernetesJsonContext.Default.L2Advertisement,
+        [(BGPAdvertisement.ApiVersionValue, BGPAdvertisement.KindValue)] = KubernetesJsonContext.Default.BGPAdvertisement,
     };
 
     public static bool IsKnownKind(string kind) => Known.Keys.Any(k => k.Kind == kind);

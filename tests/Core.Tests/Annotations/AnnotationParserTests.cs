@@ -81,11 +81,41 @@ public sealed class AnnotationParserTests
     }
 
     [Fact]
-    public void Parse_ServiceOnlyKeyOnIngress_IsNotApplicable()
+    public void Parse_IngressOnlyKeyOnService_IsNotApplicable()
     {
         var bag = new DiagnosticBag();
-        AnnotationParser.Parse(new Dictionary<string, string> { ["metallb.io/address-pool"] = "p" }, Owner, AnnotationScope.Ingress, bag);
+        AnnotationParser.Parse(new Dictionary<string, string> { ["cloudingress.io/tls-mode"] = "passthrough" }, new ObjectRef("Service", "default", "db"), AnnotationScope.Service, bag);
         Assert.Equal(DiagnosticCodes.AnnotationNotApplicable, Assert.Single(bag.ToSortedList()).Code);
+    }
+
+    [Fact]
+    public void Parse_MetalLbKeysOnIngress_AskForTheGroupsAddress()
+    {
+        var bag = new DiagnosticBag();
+        var settings = AnnotationParser.Parse(new Dictionary<string, string>
+        {
+            ["metallb.io/address-pool"] = "public",
+            ["metallb.cloudingress.io/load-balancer-ips"] = "192.0.2.10",
+            ["metallb.universe.tf/allow-shared-ip"] = "edge",
+        }, Owner, AnnotationScope.Ingress, bag);
+        Assert.Equal(0, bag.Count);
+        Assert.Equal("public", settings.AddressPool);
+        Assert.Equal(["192.0.2.10"], settings.LoadBalancerIps);
+        Assert.Equal("edge", settings.AllowSharedIp);
+    }
+
+    [Fact]
+    public void Parse_MetalLbIoKey_WinsOverItsDeprecatedTwin()
+    {
+        var bag = new DiagnosticBag();
+        var settings = AnnotationParser.Parse(new Dictionary<string, string>
+        {
+            ["metallb.universe.tf/loadBalancerIPs"] = "192.0.2.1",
+            ["metallb.io/loadBalancerIPs"] = "192.0.2.2",
+        }, new ObjectRef("Service", "default", "db"), AnnotationScope.Service, bag);
+        Assert.Equal(["192.0.2.2"], settings.LoadBalancerIps);
+        Assert.Equal("metadata.annotations[metallb.io/loadBalancerIPs]", settings.FieldOf(AnnotationCatalog.LoadBalancerIpsSetting));
+        Assert.Equal(DiagnosticCodes.AnnotationConflict, Assert.Single(bag.ToSortedList()).Code);
     }
 
     [Fact]

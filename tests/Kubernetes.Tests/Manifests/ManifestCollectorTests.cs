@@ -209,6 +209,63 @@ public sealed class ManifestCollectorTests
     }
 
     [Fact]
+    public void AddText_MetalLbKindsAndNamespaces_AreReadIntoTheSnapshot()
+    {
+        var set = Read("""
+            apiVersion: v1
+            kind: Namespace
+            metadata: {name: shop, labels: {team: web}}
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: IPAddressPool
+            metadata: {name: public, namespace: metallb-system}
+            spec:
+              addresses: [192.0.2.0/28, 192.0.2.100-192.0.2.110]
+              autoAssign: false
+              avoidBuggyIPs: true
+              serviceAllocation:
+                priority: 5
+                namespaces: [shop]
+                namespaceSelectors: [{matchLabels: {team: web}}]
+                serviceSelectors: [{matchExpressions: [{key: tier, operator: In, values: [edge]}]}]
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: L2Advertisement
+            metadata: {name: l2}
+            spec: {ipAddressPools: [public], interfaces: [eth0]}
+            ---
+            apiVersion: metallb.io/v1beta1
+            kind: BGPAdvertisement
+            metadata: {name: bgp}
+            spec: {ipAddressPoolSelectors: [{matchLabels: {bgp: "yes"}}], aggregationLength: 32, localPref: 100}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: dns}
+            spec: {type: LoadBalancer, ipFamilies: [IPv6, IPv4], ipFamilyPolicy: PreferDualStack}
+            """);
+
+        Assert.Empty(set.Diagnostics);
+        Assert.Null(Assert.Single(set.Snapshot.Namespaces).Metadata.Namespace);
+        var pool = Assert.Single(set.Snapshot.AddressPools);
+        Assert.Equal("metallb-system", pool.Metadata.Namespace);
+        Assert.Equal(["192.0.2.0/28", "192.0.2.100-192.0.2.110"], pool.Spec!.Addresses!);
+        Assert.False(pool.Spec.AutoAssign);
+        Assert.True(pool.Spec.AvoidBuggyIPs);
+        Assert.Equal(5, pool.Spec.ServiceAllocation!.Priority);
+        Assert.True(pool.Spec.ServiceAllocation.NamespaceSelectors![0].Matches(new Dictionary<string, string> { ["team"] = "web" }));
+        Assert.True(pool.Spec.ServiceAllocation.ServiceSelectors![0].Matches(new Dictionary<string, string> { ["tier"] = "edge" }));
+        Assert.Equal("default", Assert.Single(set.Snapshot.L2Advertisements).Metadata.Namespace);
+        Assert.Equal(["eth0"], set.Snapshot.L2Advertisements[0].Spec!.Interfaces!);
+        Assert.Equal(100, Assert.Single(set.Snapshot.BGPAdvertisements).Spec!.LocalPref);
+        var service = Assert.Single(set.Snapshot.Services);
+        Assert.Equal(["IPv6", "IPv4"], service.Spec!.IpFamilies!);
+        Assert.Equal("PreferDualStack", service.Spec.IpFamilyPolicy);
+        Assert.Equal("test.yaml, document 2", set.Sources[new ObjectRef("IPAddressPool", "metallb-system", "public")]);
+        Assert.Equal("test.yaml, document 1", set.Sources[new ObjectRef("Namespace", null, "shop")]);
+    }
+
+    [Fact]
     public void Build_DuplicateAcrossFiles_KeepsTheFirst()
     {
         var collector = new ManifestCollector();

@@ -10,8 +10,8 @@ import { readDeploy } from "../common/deploy";
 import { eksStack } from "../eks/stack";
 import { clusterNamePart, docsPath, docsPolicyTemplate, policyForCluster } from "../eks/policy";
 import { jsonBlockAfter } from "../common/markdown";
-import { Declared, mock, one, ofType, settle, valueOf } from "./harness";
-import { at, differences, k8sObjects } from "./k8s";
+import { configProblems, Declared, mock, one, ofType, settle, valueOf } from "./harness";
+import { at, CLOUD_STACK_CHANGES, differences, k8sObjects } from "./k8s";
 
 const ACCOUNT = "123456789012";
 const OIDC_ID = "EXAMPLED539D4633E53DE1B71EXAMPLE";
@@ -157,13 +157,7 @@ test("a docs policy without the `prod` placeholders is refused rather than grant
 test("CloudIngress: deploy/'s objects with --provider=aws, the cluster, region and VPC, and the role on its ServiceAccount", async () => {
     const { declared, outputs } = await run();
     const objects = k8sObjects(declared);
-    assert.deepEqual(differences(readDeploy(), objects), [
-        "Deployment cloudingress/cloudingress: spec.template.spec.containers[0].args",
-        "Deployment cloudingress/cloudingress: spec.template.spec.containers[0].image",
-        "Service cloudingress/cloudingress: spec.externalTrafficPolicy",
-        "Service cloudingress/cloudingress: spec.type",
-        "ServiceAccount cloudingress/cloudingress: metadata.annotations",
-    ]);
+    assert.deepEqual(differences(readDeploy(), objects), CLOUD_STACK_CHANGES);
     const deployment = objects.find((o) => o.kind === "Deployment")!;
     const container = at(deployment, "spec.template.spec.containers[0]");
     assert.equal(container.image, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/cloudingress:0.1.0");
@@ -202,15 +196,7 @@ test("bad configuration fails with every problem named, before any resource is d
 });
 
 test("a region, zones or a VPC size AWS would refuse are caught in config", async () => {
-    const problems = async (overrides: Record<string, unknown>) => {
-        await mock("cloudingress-eks", { ...config, ...overrides }, { state: cloud, calls: zones });
-        try {
-            eksStack();
-            return [];
-        } catch (e) {
-            return (e as StackConfigError).problems;
-        }
-    };
+    const problems = (overrides: Record<string, unknown>) => configProblems("cloudingress-eks", { ...config, ...overrides }, eksStack, { state: cloud, calls: zones });
     assert.match((await problems({ "aws:region": "Ireland" }))[0], /^aws:region: "Ireland" is not an AWS region such as eu-west-1/);
     assert.match((await problems({ "cloudingress-eks:vpcCidr": "10.0.0.0/8" }))[0], /the VPC must be \/16 to \/24/);
     assert.match((await problems({ "cloudingress-eks:vpcCidr": "fd00::/56" }))[0], /"fd00::\/56" is not an IPv4 CIDR block/);

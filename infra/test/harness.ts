@@ -14,6 +14,8 @@ export interface Declared {
 export interface MockOptions {
     /** Extra state a resource reports back (ARNs, a Service's status…), by resource type. */
     state?: (r: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+    /** The id a resource gets (Azure ids are paths the program passes on); `<name>-id` otherwise. */
+    id?: (r: pulumi.runtime.MockResourceArgs) => string | undefined;
     /** Results of invokes (data sources), by token. */
     calls?: Record<string, Record<string, unknown>>;
 }
@@ -28,7 +30,7 @@ export async function mock(project: string, config: Record<string, unknown>, opt
         {
             newResource(args) {
                 declared.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
-                return { id: `${args.name}-id`, state: { ...args.inputs, ...(options.state?.(args) ?? {}) } };
+                return { id: options.id?.(args) ?? `${args.name}-id`, state: { ...args.inputs, ...(options.state?.(args) ?? {}) } };
             },
             call(args) {
                 const result = options.calls?.[args.token];
@@ -67,3 +69,15 @@ export const one = (declared: Declared[], type: string, name?: string) => {
     if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((d) => d.name).join(", ")}`);
     return found[0];
 };
+
+/** The configuration problems a stack program reports for `config` (none: it declared its resources). */
+export async function configProblems(project: string, config: Record<string, unknown>, program: () => unknown, options: MockOptions = {}): Promise<string[]> {
+    await mock(project, config, options);
+    try {
+        program();
+        return [];
+    } catch (e) {
+        if (!(e instanceof Error) || !("problems" in e)) throw e;
+        return (e as Error & { problems: string[] }).problems;
+    }
+}

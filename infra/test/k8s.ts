@@ -45,3 +45,12 @@ export function at(o: unknown, path: string): any {
         return index ? v[Number(index[1])] : v[part];
     }, o);
 }
+
+/** What a cloud stack (EKS, AKS) changes in deploy/: its provider flags, the image, a ClusterIP proxy Service, the identity on the ServiceAccount. */
+export const CLOUD_STACK_CHANGES = [
+    "Deployment cloudingress/cloudingress: spec.template.spec.containers[0].args",
+    "Deployment cloudingress/cloudingress: spec.template.spec.containers[0].image",
+    "Service cloudingress/cloudingress: spec.externalTrafficPolicy",
+    "Service cloudingress/cloudingress: spec.type",
+    "ServiceAccount cloudingress/cloudingress: metadata.annotations",
+];

@@ -36,8 +36,8 @@ internal sealed class AwsTestbed : IAsyncDisposable
         {
             Region = emulator.Region,
             Endpoint = emulator.Url,
-            RequestsPerSecond = 100_000,
-            Burst = 100_000,
+            RateLimits = AwsRateLimits.None,
+            FullReadsPerSecond = 0,
             BaseDelay = TimeSpan.FromMilliseconds(1),
         };
         var credentials = AwsCredentialChain.Static(new AwsCredentials("AKIDEXAMPLE", "test-secret"));

@@ -78,20 +78,11 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
     /// Reads everything: what the cluster owns, the certificates ACM has issued, and the instances
     /// behind the model's nodes; paced by <see cref="AwsSettings.FullReadsPerSecond"/> as well.
     /// </summary>
-    public Task<AwsObservation> ObserveAsync(GatewayModel model, CancellationToken ct) =>
-        AwsProtocolClient.PacedAsync(aws.FullReadPace, async () =>
-        {
-            var (inventory, issued) = await InventoryReader.ReadAsync(aws, options.ClusterName, ct);
-            var nodes = Nodes(Translate(model, options, issued));
-            return new AwsObservation(inventory, issued, await InstancesAsync(nodes, ct)) { Nodes = nodes };
-        });
+    public Task<AwsObservation> ObserveAsync(GatewayModel model, CancellationToken ct) => ObserveAsync(new Translation(model, options), ct);
 
     /// <summary>Pure: the desired resources for <paramref name="model"/> and the operations that take <paramref name="observed"/> there.</summary>
-    public static (AwsPlan Plan, IReadOnlyList<AwsOperation> Operations) Plan(GatewayModel model, AwsObservation observed, AwsProviderOptions options)
-    {
-        var plan = ResolveInstances(Translate(model, options, observed.Issued), observed.Instances);
-        return (plan, AwsDiff.Compute(observed.Inventory, plan));
-    }
+    public static (AwsPlan Plan, IReadOnlyList<AwsOperation> Operations) Plan(GatewayModel model, AwsObservation observed, AwsProviderOptions options) =>
+        Plan(new Translation(model, options), observed);
 
     /// <summary>
     /// Makes AWS match <paramref name="model"/>. Incremental unless <paramref name="fullResync"/> or
@@ -115,6 +106,8 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
                 // The full read below starts over from what is really there.
                 run.Warnings.Add(e.Message);
             }
+
+            _memory = null;
         }
 
         return await ConvergeAsync(model, fullResync ? null : memory, run, ct);
@@ -123,6 +116,7 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
     /// <summary>Passes of diff, execute and read back, from <paramref name="memory"/> or (null) a full read.</summary>
     private async Task<AwsApplyResult> ConvergeAsync(GatewayModel model, AwsObservation? memory, ApplyRun run, CancellationToken ct)
     {
+        var translation = new Translation(model, options);
         Exception? last = null;
         IReadOnlyList<AwsOperation> done = [];
         (AwsPlan Plan, IReadOnlyList<AwsOperation> Operations)? pending = null;
@@ -134,9 +128,9 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
             var progress = run.Executed.Count;
             try
             {
-                observed ??= memory is null ? await ObserveAsync(model, ct) : await ObserveChangesAsync(model, memory, ct);
+                observed ??= memory is null ? await ObserveAsync(translation, ct) : await ObserveChangesAsync(translation, memory, ct);
                 memory = null;
-                var (plan, operations) = Plan(model, observed, options);
+                var (plan, operations) = Plan(translation, observed);
                 if (operations.Count == 0)
                 {
                     _memory = observed with { Plan = plan };
@@ -188,16 +182,16 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
     /// new model needs that it never read: ACM's issued certificates again when a host is new to
     /// discovery, and the instances of nodes not looked up before.
     /// </summary>
-    private async Task<AwsObservation> ObserveChangesAsync(GatewayModel model, AwsObservation memory, CancellationToken ct)
+    private async Task<AwsObservation> ObserveChangesAsync(Translation translation, AwsObservation memory, CancellationToken ct)
     {
         var observed = memory;
-        var plan = Translate(model, options, observed.Issued);
+        var plan = translation.With(observed.Issued);
         var known = memory.Plan?.DiscoveredHosts.ToHashSet(StringComparer.OrdinalIgnoreCase) ?? [];
         if (plan.DiscoveredHosts.Any(h => !known.Contains(h)))
         {
             var ours = observed.Inventory.Certificates.Select(c => c.Arn).ToHashSet(StringComparer.Ordinal);
             observed = observed with { Issued = await InventoryReader.IssuedAsync(aws, ours, ct) };
-            plan = Translate(model, options, observed.Issued);
+            plan = translation.With(observed.Issued);
         }
 
         var unknown = Nodes(plan).Where(n => !observed.Nodes.Contains(n)).ToList();
@@ -212,6 +206,20 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
             Instances = observed.Instances.Concat(found).ToDictionary(i => i.Key, i => i.Value, StringComparer.OrdinalIgnoreCase),
             Nodes = observed.Nodes.Concat(unknown).ToHashSet(StringComparer.OrdinalIgnoreCase),
         };
+    }
+
+    private Task<AwsObservation> ObserveAsync(Translation translation, CancellationToken ct) =>
+        AwsProtocolClient.PacedAsync(aws.FullReadPace, async () =>
+        {
+            var (inventory, issued) = await InventoryReader.ReadAsync(aws, options.ClusterName, ct);
+            var nodes = Nodes(translation.With(issued));
+            return new AwsObservation(inventory, issued, await InstancesAsync(nodes, ct)) { Nodes = nodes };
+        });
+
+    private static (AwsPlan Plan, IReadOnlyList<AwsOperation> Operations) Plan(Translation translation, AwsObservation observed)
+    {
+        var plan = ResolveInstances(translation.With(observed.Issued), observed.Instances);
+        return (plan, AwsDiff.Compute(observed.Inventory, plan));
     }
 
     /// <summary>The node names instance target groups are planned with.</summary>
@@ -261,13 +269,27 @@ public sealed class AwsProvider(AwsClients aws, AwsProviderOptions options)
     /// <summary>Deletes everything the cluster owns, found by a full read: an apply of nothing.</summary>
     public Task<AwsApplyResult> DestroyAsync(CancellationToken ct) => ApplyAsync(new GatewayModel(), fullResync: true, ct);
 
-    private static AwsPlan Translate(GatewayModel model, AwsProviderOptions options, IReadOnlyList<AvailableCertificate> issued) =>
-        AwsTranslator.Translate(model, new AwsTranslateOptions
+    /// <summary>Translate of one model, done once per set of issued certificates: an apply's passes share it.</summary>
+    private sealed class Translation(GatewayModel model, AwsProviderOptions options)
+    {
+        private (IReadOnlyList<AvailableCertificate> Issued, AwsPlan Plan)? _last;
+
+        public AwsPlan With(IReadOnlyList<AvailableCertificate> issued)
         {
-            ClusterName = options.ClusterName,
-            MaxRulesPerLoadBalancer = options.MaxRulesPerLoadBalancer,
-            AcmCertificates = issued,
-        });
+            if (_last is not { } last || !ReferenceEquals(last.Issued, issued))
+            {
+                last = (issued, AwsTranslator.Translate(model, new AwsTranslateOptions
+                {
+                    ClusterName = options.ClusterName,
+                    MaxRulesPerLoadBalancer = options.MaxRulesPerLoadBalancer,
+                    AcmCertificates = issued,
+                }));
+                _last = last;
+            }
+
+            return last.Plan;
+        }
+    }
 
     /// <summary>Instance targets are planned by node name; AWS wants instance ids (nodes' private DNS names).</summary>
     private static AwsPlan ResolveInstances(AwsPlan plan, IReadOnlyDictionary<string, string> instances) =>

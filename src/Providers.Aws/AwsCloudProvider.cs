@@ -42,7 +42,7 @@ public sealed class AwsCloudProvider(AwsClients? clients, AwsProviderOptions opt
     public override async Task<ProviderApplyResult> ApplyAsync(GatewayModel model, bool fullResync, CancellationToken cancellationToken)
     {
         var provider = _provider ?? throw new ProviderException("--aws-region (or AWS_REGION) is required") { IsConfiguration = true };
-        var result = await Guard(() => provider.ApplyAsync(model, cancellationToken));
+        var result = await Guard(() => provider.ApplyAsync(model, fullResync, cancellationToken));
         return new ProviderApplyResult
         {
             ByFrontend = result.Addresses,

@@ -16,11 +16,17 @@ public sealed class AwsProviderDefinition : IProviderDefinition
 
     public static readonly ProviderOption MaxRules = new("--aws-max-rules", "Listener rules per load balancer before a group is split over several (AWS's default quota)", ProviderOptionKind.Int, "100");
 
+    public static readonly ProviderOption ApiRates = new("--aws-api-rates",
+        "Client-side rate limits matched before AWS's documented ones: service:Operations=perSecond:burst, comma-separated (e.g. 'elasticloadbalancing:Describe*=20:80'; '*:*=1000:1000' for a local endpoint)");
+
+    public static readonly ProviderOption FullReadRate = new("--aws-full-read-rate",
+        "Calls per second a full resync reads at most, leaving the rest of the account's Describe budget to other tools; 0: only the API rates pace it", ProviderOptionKind.String, "8");
+
     public string Name => AwsCloudProvider.ProviderName;
 
     public string Summary => "AWS: an ALB per ingress group, NLBs for passthrough and LoadBalancer Services, certificates in ACM";
 
-    public IReadOnlyList<ProviderOption> Options => [Region, Endpoint, VpcId, Subnets, MaxRules];
+    public IReadOnlyList<ProviderOption> Options => [Region, Endpoint, VpcId, Subnets, MaxRules, ApiRates, FullReadRate];
 
     public ProviderConfiguration Configure(ProviderSettings settings)
     {
@@ -33,6 +39,22 @@ public sealed class AwsProviderDefinition : IProviderDefinition
         if (values.Int(MaxRules) is < 1 or > 1000)
         {
             return ProviderConfiguration.Fail($"--aws-max-rules: {values.String(MaxRules)} is not between 1 and 1000");
+        }
+
+        var rates = AwsRateLimits.Aws;
+        if (values.String(ApiRates) is { } ratesText)
+        {
+            if (AwsRateLimits.Parse(ratesText, out var rateError) is not { } overrides)
+            {
+                return ProviderConfiguration.Fail($"--aws-api-rates: {rateError}");
+            }
+
+            rates = overrides.Before(rates);
+        }
+
+        if (!double.TryParse(values.String(FullReadRate), System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var fullReads))
+        {
+            return ProviderConfiguration.Fail($"--aws-full-read-rate: \"{values.String(FullReadRate)}\" is not a number of calls per second (0 for no further pacing)");
         }
 
         var options = new AwsProviderOptions
@@ -60,7 +82,7 @@ public sealed class AwsProviderDefinition : IProviderDefinition
             return ProviderConfiguration.Fail($"--aws-endpoint: \"{endpointText}\" is not an http(s) URL");
         }
 
-        var clients = new AwsClients(new AwsSettings { Region = region, Endpoint = endpoint }, AwsCredentialChain.Default());
+        var clients = new AwsClients(new AwsSettings { Region = region, Endpoint = endpoint, RateLimits = rates, FullReadsPerSecond = fullReads, Time = settings.Time }, AwsCredentialChain.Default());
         return ProviderConfiguration.Ok(new AwsCloudProvider(clients, options));
     }
 

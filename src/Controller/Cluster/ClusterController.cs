@@ -87,6 +87,7 @@ internal sealed partial class ClusterController
             new ReconcilerOptions { Build = _options.Build, Resync = _options.Resync }, _options.Time, _logger)
         {
             Reconciled = _publisher.Metrics.Reconciled,
+            CloudCalls = _publisher.Metrics.CloudCalls,
         };
         Reconciler = reconciler;
         server.Ready = () => _cache.Synced;

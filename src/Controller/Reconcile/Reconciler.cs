@@ -43,6 +43,9 @@ internal sealed partial class Reconciler(
     /// <summary>Called after every pass with its duration and whether it succeeded (metrics).</summary>
     public Action<TimeSpan, bool>? Reconciled { get; init; }
 
+    /// <summary>Called with the provider's API calls so far after each apply, failed ones included (metrics).</summary>
+    public Action<string, IReadOnlyList<ApiCall>>? CloudCalls { get; init; }
+
     /// <summary>Called when the source could not be read and the last good configuration stays.</summary>
     public Action? Rejected { get; init; }
 
@@ -145,9 +148,11 @@ internal sealed partial class Reconciler(
                 _appliedFingerprint = null; // a failure half way leaves the cloud unknown
                 _applied = await provider.ApplyAsync(model, fullResync: resync, cancellationToken);
                 _appliedFingerprint = fingerprint;
+                CloudCalls?.Invoke(provider.Name, _applied.Calls);
             }
             catch (ProviderException e)
             {
+                CloudCalls?.Invoke(provider.Name, e.Calls);
                 await publisher.ReportFailureAsync(observation.Snapshot, model, e.Diagnostics, cancellationToken);
                 throw;
             }

@@ -1,3 +1,4 @@
+using CloudIngress.Controller.Cluster;
 using CloudIngress.Controller.Reconcile;
 using CloudIngress.Core.Build;
 using CloudIngress.Core.Providers;
@@ -35,11 +36,15 @@ internal sealed partial class StandaloneServer(string manifests, ProxyOptions pr
         var configured = Provider.Configure(ProviderSettings with { DataPlane = server, Time = Time });
         using var provider = configured.Provider ?? throw new InvalidOperationException(configured.Error);
         using var local = provider.Scope == ProviderScope.EveryReplica ? null : new KestrelProvider(server, []);
+        var metrics = new ControllerMetrics();
         var reconciler = new Reconciler(source, local ?? provider, provider, new LogPublisher(_logger),
             new ReconcilerOptions { Build = buildOptions, Resync = Resync }, Time, _logger)
         {
             Rejected = server.ReportRejectedConfiguration,
+            Reconciled = metrics.Reconciled,
+            CloudCalls = metrics.CloudCalls,
         };
+        server.ExtraMetrics = metrics.RenderManifests;
         await reconciler.PassAsync(cancellationToken);
         LogListening(_logger, proxyOptions.BindAddress, server.HttpPort, server.HttpsPort, server.AdminPort);
         started?.Invoke(server);

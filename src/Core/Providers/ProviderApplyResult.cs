@@ -23,6 +23,7 @@ public sealed record ProviderApplyResult
     /// <summary>Every change carried out, in order.</summary>
     public IReadOnlyList<PlannedOperation> Executed { get; init; } = [];
 
+    /// <summary>API calls by operation, counted over the provider instance's life (so <c>/metrics</c> can show them as counters).</summary>
     public IReadOnlyList<ApiCall> Calls { get; init; } = [];
 
     /// <summary>Problems worked around (a node without an instance, a retried pass).</summary>

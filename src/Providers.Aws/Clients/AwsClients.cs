@@ -8,10 +8,18 @@ public sealed record AwsSettings
     /// <summary>One URL for ELBv2, EC2 and ACM (LocalStack, moto, a proxy); null means the regional AWS endpoints.</summary>
     public Uri? Endpoint { get; init; }
 
-    /// <summary>Client-side rate per service, requests per second, and burst.</summary>
-    public double RequestsPerSecond { get; init; } = 10;
+    /// <summary>Client-side token buckets per operation; AWS's documented throttling by default.</summary>
+    public AwsRateLimits RateLimits { get; init; } = AwsRateLimits.Aws;
 
-    public int Burst { get; init; } = 40;
+    /// <summary>
+    /// Calls per second a full read makes at most, on top of each operation's bucket, so a full
+    /// resync leaves a share of the account's Describe budget (ELBv2: 10/s) to other tools; 0 for
+    /// no further pacing.
+    /// </summary>
+    public double FullReadsPerSecond { get; init; } = 8;
+
+    /// <summary>The buckets refill, and retries wait, on this clock.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     public int MaxAttempts { get; init; } = 8;
 
@@ -20,7 +28,7 @@ public sealed record AwsSettings
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
-/// <summary>The three typed clients on one HttpClient, each with its own token bucket.</summary>
+/// <summary>The three typed clients on one HttpClient, sharing one set of token buckets.</summary>
 public sealed class AwsClients : IDisposable
 {
     private readonly HttpClient _http;
@@ -30,24 +38,32 @@ public sealed class AwsClients : IDisposable
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = settings.RequestTimeout;
         Settings = settings;
-        ElbV2 = new ElbV2Client(new AwsQueryClient(_http, Endpoint(settings, "elasticloadbalancing", ElbV2Client.ApiVersion), credentials, Bucket(settings))
+        var limiter = new AwsRateLimiter(settings.RateLimits, settings.Time);
+        FullReadPace = settings.FullReadsPerSecond > 0 ? new TokenBucket(settings.FullReadsPerSecond, Math.Max(1, (int)settings.FullReadsPerSecond), settings.Time) : null;
+        ElbV2 = new ElbV2Client(new AwsQueryClient(_http, Endpoint(settings, "elasticloadbalancing", ElbV2Client.ApiVersion), credentials, limiter)
         {
             MaxAttempts = settings.MaxAttempts,
             BaseDelay = settings.BaseDelay,
+            Clock = settings.Time,
         });
-        Ec2 = new Ec2Client(new AwsQueryClient(_http, Endpoint(settings, "ec2", Ec2Client.ApiVersion), credentials, Bucket(settings))
+        Ec2 = new Ec2Client(new AwsQueryClient(_http, Endpoint(settings, "ec2", Ec2Client.ApiVersion), credentials, limiter)
         {
             MaxAttempts = settings.MaxAttempts,
             BaseDelay = settings.BaseDelay,
+            Clock = settings.Time,
         });
-        Acm = new AcmClient(new AwsJsonClient(_http, Endpoint(settings, "acm", "2015-12-08"), AcmClient.TargetPrefix, credentials, Bucket(settings))
+        Acm = new AcmClient(new AwsJsonClient(_http, Endpoint(settings, "acm", "2015-12-08"), AcmClient.TargetPrefix, credentials, limiter)
         {
             MaxAttempts = settings.MaxAttempts,
             BaseDelay = settings.BaseDelay,
+            Clock = settings.Time,
         });
     }
 
     public AwsSettings Settings { get; }
+
+    /// <summary>Paces a full read (<see cref="AwsSettings.FullReadsPerSecond"/>); null when it is not paced further.</summary>
+    public TokenBucket? FullReadPace { get; }
 
     public ElbV2Client ElbV2 { get; }
 
@@ -61,6 +77,9 @@ public sealed class AwsClients : IDisposable
             .SelectMany(s => s.Item2.Select(c => (Key: $"{s.Item1}:{c.Key}", c.Value)))
             .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
 
+    /// <summary>Creates whose outcome a retry left uncertain, over the three clients (<see cref="AwsProtocolClient.UncertainCreates"/>).</summary>
+    public int UncertainCreates => ElbV2.Query.UncertainCreates + Ec2.Query.UncertainCreates + Acm.Json.UncertainCreates;
+
     /// <summary>Calls that change something (everything but Describe*, List*, Get*).</summary>
     public static bool IsMutating(string operation)
     {
@@ -72,6 +91,4 @@ public sealed class AwsClients : IDisposable
 
     private static AwsServiceEndpoint Endpoint(AwsSettings settings, string service, string version) =>
         new(service, version, settings.Endpoint ?? new Uri($"https://{service}.{settings.Region}.amazonaws.com/"), settings.Region);
-
-    private static TokenBucket Bucket(AwsSettings settings) => new(settings.RequestsPerSecond, settings.Burst);
 }

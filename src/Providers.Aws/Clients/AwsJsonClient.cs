@@ -8,8 +8,8 @@ namespace CloudIngress.Providers.Aws.Clients;
 /// The AWS JSON 1.1 protocol (ACM): <c>POST</c> of a JSON object with
 /// <c>X-Amz-Target: {prefix}.{Operation}</c>; errors carry <c>__type</c> and <c>message</c>.
 /// </summary>
-public sealed class AwsJsonClient(HttpClient http, AwsServiceEndpoint endpoint, string targetPrefix, Func<CancellationToken, ValueTask<AwsCredentials>> credentials, TokenBucket bucket)
-    : AwsProtocolClient(http, endpoint, credentials, bucket)
+public sealed class AwsJsonClient(HttpClient http, AwsServiceEndpoint endpoint, string targetPrefix, Func<CancellationToken, ValueTask<AwsCredentials>> credentials, AwsRateLimiter limiter)
+    : AwsProtocolClient(http, endpoint, credentials, limiter)
 {
     private const string JsonType = "application/x-amz-json-1.1";
 

@@ -8,13 +8,17 @@ namespace CloudIngress.Providers.Aws.Clients;
 public sealed record AwsServiceEndpoint(string Service, string ApiVersion, Uri Url, string Region);
 
 /// <summary>
-/// What every AWS wire protocol shares: SigV4 signing, a per-service <see cref="TokenBucket"/>,
-/// calls counted per operation, and retries of throttling, 5xx and connection failures with
-/// exponential backoff and full jitter. Subclasses say how a body is written and an error read.
+/// What every AWS wire protocol shares: SigV4 signing, the token bucket of each operation
+/// (<see cref="AwsRateLimiter"/>), calls counted per operation, and retries of throttling, 5xx and
+/// connection failures with exponential backoff and full jitter. Subclasses say how a body is
+/// written and an error read.
 /// </summary>
-public abstract class AwsProtocolClient(HttpClient http, AwsServiceEndpoint endpoint, Func<CancellationToken, ValueTask<AwsCredentials>> credentials, TokenBucket bucket)
+public abstract class AwsProtocolClient(HttpClient http, AwsServiceEndpoint endpoint, Func<CancellationToken, ValueTask<AwsCredentials>> credentials, AwsRateLimiter limiter)
 {
+    // A bucket more for the calls of one flow (a full resync's reads), on top of the operation's own.
+    private static readonly AsyncLocal<TokenBucket?> FlowPace = new();
     private readonly Dictionary<string, int> _calls = new(StringComparer.Ordinal);
+    private int _uncertainCreates;
 
     public int MaxAttempts { get; init; } = 8;
 
@@ -38,12 +42,32 @@ public abstract class AwsProtocolClient(HttpClient http, AwsServiceEndpoint endp
         }
     }
 
+    /// <summary>
+    /// Creates retried after a failure that may have been carried out (a 5xx, a timeout, a lost
+    /// connection): the retry may have made a second resource, or found the first, whose id the
+    /// caller does not know. Throttled attempts were refused, so they do not count.
+    /// </summary>
+    public int UncertainCreates => Volatile.Read(ref _uncertainCreates);
+
+    /// <summary>Runs <paramref name="reads"/> with every call it makes also paced by <paramref name="pace"/> (null: not paced further).</summary>
+    public static async Task<T> PacedAsync<T>(TokenBucket? pace, Func<Task<T>> reads)
+    {
+        // Set inside this async method, the value flows into the calls below and ends with it.
+        FlowPace.Value = pace;
+        return await reads();
+    }
+
     /// <summary>Sends <paramref name="body"/> for <paramref name="operation"/> until it succeeds or fails for good; returns the answer's text.</summary>
     protected async Task<string> SendAsync(string operation, byte[] body, string contentType, IReadOnlyList<KeyValuePair<string, string>> extraHeaders, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            await bucket.TakeAsync(cancellationToken);
+            await limiter.TakeAsync(endpoint.Service, operation, cancellationToken);
+            if (FlowPace.Value is { } pace)
+            {
+                await pace.TakeAsync(cancellationToken);
+            }
+
             lock (_calls)
             {
                 _calls[operation] = _calls.GetValueOrDefault(operation) + 1;
@@ -77,6 +101,11 @@ public abstract class AwsProtocolClient(HttpClient http, AwsServiceEndpoint endp
             if (!failure.IsRetryable || attempt >= MaxAttempts)
             {
                 throw failure;
+            }
+
+            if (!failure.IsThrottling && (operation.StartsWith("Create", StringComparison.Ordinal) || operation.StartsWith("Import", StringComparison.Ordinal)))
+            {
+                Interlocked.Increment(ref _uncertainCreates);
             }
 
             // Full jitter: spreads retries of many callers throttled at the same moment.

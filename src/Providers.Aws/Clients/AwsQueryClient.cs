@@ -9,8 +9,8 @@ namespace CloudIngress.Providers.Aws.Clients;
 /// and the parameters (ELBv2 lists as <c>Name.member.N</c>, EC2 lists as <c>Name.N</c>); the answer
 /// is XML. Errors become <see cref="AwsServiceException"/>.
 /// </summary>
-public sealed class AwsQueryClient(HttpClient http, AwsServiceEndpoint endpoint, Func<CancellationToken, ValueTask<AwsCredentials>> credentials, TokenBucket bucket)
-    : AwsProtocolClient(http, endpoint, credentials, bucket)
+public sealed class AwsQueryClient(HttpClient http, AwsServiceEndpoint endpoint, Func<CancellationToken, ValueTask<AwsCredentials>> credentials, AwsRateLimiter limiter)
+    : AwsProtocolClient(http, endpoint, credentials, limiter)
 {
     private const string FormType = "application/x-www-form-urlencoded; charset=utf-8";
 

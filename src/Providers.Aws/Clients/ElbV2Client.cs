@@ -7,7 +7,8 @@ namespace CloudIngress.Providers.Aws.Clients;
 
 /// <summary>
 /// The Elastic Load Balancing v2 operations CloudIngress uses (API version 2015-12-01), typed, on
-/// the Query protocol. Describe calls follow <c>NextMarker</c> to the end.
+/// the Query protocol. Describe calls ask for AWS's largest page (<see cref="PageSize"/>) and follow
+/// <c>NextMarker</c> to the end.
 /// </summary>
 public sealed class ElbV2Client(AwsQueryClient query)
 {
@@ -15,6 +16,9 @@ public sealed class ElbV2Client(AwsQueryClient query)
 
     /// <summary>DescribeTags takes at most this many ARNs per call.</summary>
     public const int TagBatch = 20;
+
+    /// <summary>The largest page the paged Describe calls return: fewer calls for a full read.</summary>
+    public const int PageSize = 400;
 
     public AwsQueryClient Query => query;
 
@@ -166,7 +170,7 @@ public sealed class ElbV2Client(AwsQueryClient query)
 
     private async Task<List<XElement>> PagedAsync(string action, string listName, IEnumerable<KeyValuePair<string, string>> parameters, CancellationToken ct)
     {
-        var fixedParams = parameters.ToList();
+        var fixedParams = parameters.Append(new("PageSize", Text(PageSize))).ToList();
         var all = new List<XElement>();
         string? marker = null;
         do

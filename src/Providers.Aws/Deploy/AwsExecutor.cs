@@ -56,6 +56,15 @@ public sealed class AwsExecutor
         }
     }
 
+    /// <summary>Security group ids by key: those it started with and those it created.</summary>
+    public IReadOnlyDictionary<string, string> SecurityGroupIds => _securityGroups;
+
+    public IReadOnlyDictionary<string, string> CertificateArns => _certificates;
+
+    public IReadOnlyDictionary<string, string> TargetGroupArns => _targetGroups;
+
+    public IReadOnlyDictionary<string, string> LoadBalancerArns => _loadBalancers;
+
     /// <summary>How often, and how far apart, a delete refused as "in use" is tried again.</summary>
     public int InUseAttempts { get; init; } = 12;
 

@@ -27,6 +27,14 @@ public abstract record AwsOperation
     public sealed override string ToString() => $"{Verb} {Call} {Subject}";
 }
 
+/// <summary>An operation on one listener, named by its load balancer's key and its port.</summary>
+public interface IListenerOperation
+{
+    string LoadBalancerKey { get; }
+
+    int Port { get; }
+}
+
 /// <summary>One field an operation writes because AWS holds something else than the plan.</summary>
 public sealed record AwsFieldChange(string Field, string Desired, string Observed)
 {
@@ -184,7 +192,7 @@ public sealed record ModifyListener(string ListenerArn, string LoadBalancerKey, 
     public override string ResourceKey => LoadBalancerKey;
 }
 
-public sealed record DeleteListener(string ListenerArn, string LoadBalancerKey, int Port) : AwsOperation
+public sealed record DeleteListener(string ListenerArn, string LoadBalancerKey, int Port) : AwsOperation, IListenerOperation
 {
     public override string Call => "DeleteListener";
     public override char Verb => '-';
@@ -192,7 +200,7 @@ public sealed record DeleteListener(string ListenerArn, string LoadBalancerKey, 
     public override string ResourceKey => LoadBalancerKey;
 }
 
-public sealed record AddListenerCertificates(string LoadBalancerKey, int Port, IReadOnlyList<CertificateRef> Certificates) : AwsOperation
+public sealed record AddListenerCertificates(string LoadBalancerKey, int Port, IReadOnlyList<CertificateRef> Certificates) : AwsOperation, IListenerOperation
 {
     public override string Call => "AddListenerCertificates";
     public override char Verb => '~';
@@ -200,7 +208,7 @@ public sealed record AddListenerCertificates(string LoadBalancerKey, int Port, I
     public override string ResourceKey => LoadBalancerKey;
 }
 
-public sealed record RemoveListenerCertificates(string ListenerArn, string LoadBalancerKey, int Port, IReadOnlyList<string> CertificateArns) : AwsOperation
+public sealed record RemoveListenerCertificates(string ListenerArn, string LoadBalancerKey, int Port, IReadOnlyList<string> CertificateArns) : AwsOperation, IListenerOperation
 {
     public override string Call => "RemoveListenerCertificates";
     public override char Verb => '~';
@@ -208,7 +216,7 @@ public sealed record RemoveListenerCertificates(string ListenerArn, string LoadB
     public override string ResourceKey => LoadBalancerKey;
 }
 
-public sealed record CreateRule(string LoadBalancerKey, int Port, int Priority, RuleSpec Rule) : AwsOperation
+public sealed record CreateRule(string LoadBalancerKey, int Port, int Priority, RuleSpec Rule) : AwsOperation, IListenerOperation
 {
     public override string Call => "CreateRule";
     public override char Verb => '+';
@@ -216,7 +224,7 @@ public sealed record CreateRule(string LoadBalancerKey, int Port, int Priority, 
     public override string ResourceKey => LoadBalancerKey;
 }
 
-public sealed record ModifyRule(string RuleArn, string LoadBalancerKey, int Port, RuleSpec Rule) : AwsOperation
+public sealed record ModifyRule(string RuleArn, string LoadBalancerKey, int Port, RuleSpec Rule) : AwsOperation, IListenerOperation
 {
     public override string Call => "ModifyRule";
     public override char Verb => '~';
@@ -224,7 +232,7 @@ public sealed record ModifyRule(string RuleArn, string LoadBalancerKey, int Port
     public override string ResourceKey => LoadBalancerKey;
 }
 
-public sealed record SetRulePriorities(string LoadBalancerKey, int Port, IReadOnlyList<(string RuleArn, int Priority)> Priorities) : AwsOperation
+public sealed record SetRulePriorities(string LoadBalancerKey, int Port, IReadOnlyList<(string RuleArn, int Priority)> Priorities) : AwsOperation, IListenerOperation
 {
     public override string Call => "SetRulePriorities";
     public override char Verb => '~';
@@ -232,7 +240,7 @@ public sealed record SetRulePriorities(string LoadBalancerKey, int Port, IReadOn
     public override string ResourceKey => LoadBalancerKey;
 }
 
-public sealed record DeleteRule(string RuleArn, string LoadBalancerKey, int Port) : AwsOperation
+public sealed record DeleteRule(string RuleArn, string LoadBalancerKey, int Port) : AwsOperation, IListenerOperation
 {
     public override string Call => "DeleteRule";
     public override char Verb => '-';

@@ -19,6 +19,14 @@ public sealed record AwsPlan
     public IReadOnlyList<SecurityGroupPlan> SecurityGroups { get; init; } = [];
 
     public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
+
+    /// <summary>
+    /// Hosts whose certificate Translate looked for among ACM's issued certificates: a host new here
+    /// makes an incremental apply list ACM again, since a certificate may have been issued for it
+    /// since the last full read. Not part of the desired state.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<string> DiscoveredHosts { get; init; } = [];
 }
 
 /// <summary>

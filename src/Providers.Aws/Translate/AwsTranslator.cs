@@ -59,6 +59,7 @@ public static class AwsTranslator
             Certificates = context.Imports.Values.Where(c => imported.Contains(c.Key)).ToList(),
             SecurityGroups = SecurityGroups(loadBalancers, model, context),
             Diagnostics = context.Diagnostics.Order().ToList(),
+            DiscoveredHosts = [.. context.Discovered],
         };
     }
 

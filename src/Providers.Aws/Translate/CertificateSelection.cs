@@ -39,6 +39,7 @@ internal static class CertificateSelection
 
             foreach (var host in hosts.Where(h => h != "*" && !covered.Any(name => Matches(name, h))).Order(StringComparer.Ordinal))
             {
+                context.Discovered.Add(host);
                 if (Discover(host, context.Options.AcmCertificates) is { } found)
                 {
                     chosen.Add(CertificateRef.ForArn(found.Arn));

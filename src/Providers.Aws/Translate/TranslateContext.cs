@@ -21,6 +21,9 @@ internal sealed class TranslateContext(GatewayModel model, AwsTranslateOptions o
 
     public HashSet<Diagnostic> Diagnostics { get; } = [];
 
+    /// <summary>Hosts whose certificate was looked for among ACM's issued ones (discovery).</summary>
+    public SortedSet<string> Discovered { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Every rule asks for its target group; the answer for a pool behind a load balancer never changes.</summary>
     private readonly Dictionary<(string Pool, string LoadBalancer, LoadBalancerType Type), string?> _targetGroupKeys = [];
 

@@ -1,12 +1,17 @@
 using CloudIngress.Controller.Cli;
+using CloudIngress.Controller.Standalone;
+using CloudIngress.Core.Build;
 using CloudIngress.Core.Providers;
 using CloudIngress.Providers.Aws;
+using CloudIngress.Proxy;
+using CloudIngress.Proxy.Hosting;
 using CloudIngress.Proxy.Provider;
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
 
 namespace CloudIngress.Controller.Tests.Providers;
 
-/// <summary><c>plan</c>, <c>apply</c> and <c>destroy</c> through the contract alone, with a provider the command line knows only by registration.</summary>
+/// <summary><c>plan</c>, <c>apply</c>, <c>destroy</c> and <c>run</c> through the contract alone, with a provider the command line knows only by registration.</summary>
 public sealed class ProviderVerbTests : IDisposable
 {
     private const string Shop = """
@@ -190,6 +195,35 @@ public sealed class ProviderVerbTests : IDisposable
         }
 
         Assert.Equal(ProviderRegistry.All.Count, ProviderRegistry.All.Select(p => p.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task RunFromManifests_ServesTheProvidersApiCallsOnMetrics()
+    {
+        var server = new StandaloneServer(_dir, new ProxyOptions { HttpPort = 0, HttpsPort = 0, AdminPort = 0 }, BuildOptions.Default, NullLoggerFactory.Instance)
+        {
+            Provider = new TestProviderDefinition(_cloud),
+            ProviderSettings = new ProviderSettings { Verb = ProviderVerb.Run, Values = new ProviderOptionValues(new Dictionary<string, string> { ["--test-zone"] = "z1" }) },
+        };
+        using var stop = new CancellationTokenSource();
+        var started = new TaskCompletionSource<ProxyServer>();
+        var running = server.RunAsync(started.SetResult, stop.Token);
+        try
+        {
+            // The first pass is over before the server reports itself started.
+            var proxy = await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            using var client = new HttpClient();
+            var metrics = await client.GetStringAsync($"http://127.0.0.1:{proxy.AdminPort}/metrics");
+
+            Assert.Equal(1, _cloud.Applies);
+            Assert.Contains("cloudingress_cloud_api_calls_total{provider=\"test\",operation=\"test:Write\",mutating=\"true\"} 2", metrics, StringComparison.Ordinal);
+            Assert.Contains("cloudingress_reconcile_total{result=\"success\"} 1", metrics, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -141,6 +141,25 @@ public sealed class ReconcilerTests : IDisposable
     }
 
     [Fact]
+    public async Task ProviderCalls_AreReportedAfterEveryApply_AFailedOneToo()
+    {
+        var reported = new List<(string Provider, IReadOnlyList<Core.Providers.ApiCall> Calls)>();
+        var reconciler = new Reconciler(_source, _local, new TestProvider(_cloud, "z1"), _publisher, new ReconcilerOptions { Build = BuildOptions.Default, Resync = Resync },
+            _time, NullLogger.Instance)
+        {
+            CloudCalls = (provider, calls) => reported.Add((provider, calls)),
+        };
+        await reconciler.PassAsync(CancellationToken.None);
+        _cloud.Failing = "quota exceeded";
+        _source.Set(Snapshot("shop", "blog"));
+        await reconciler.PassAsync(CancellationToken.None);
+
+        Assert.Equal(["test", "test"], reported.Select(r => r.Provider));
+        Assert.Contains(reported[0].Calls, c => c is { Operation: "test:Write", Mutating: true, Count: 1 });
+        Assert.Equal([new Core.Providers.ApiCall("test:Describe", 1, false)], reported[1].Calls);
+    }
+
+    [Fact]
     public async Task UnusableInput_KeepsTheLastGoodConfiguration()
     {
         var rejected = 0;

@@ -128,8 +128,43 @@ public sealed class AwsQueryClientTests : IAsyncLifetime
         Assert.Equal(4, _seen.Count);
     }
 
+    [Fact]
+    public async Task CreateRetriedAfterA5xx_IsUncertain_OneRetriedAfterThrottlingOrAnUpdateIsNot()
+    {
+        var client = Client();
+        _answers.Enqueue((429, Elbv2Error("Throttling", "slow down")));
+        await client.CallAsync("CreateTargetGroup", [], CancellationToken.None);
+        _answers.Enqueue((500, Elbv2Error("InternalFailure", "lost")));
+        await client.CallAsync("ModifyRule", [], CancellationToken.None);
+        Assert.Equal(0, client.UncertainCreates);
+
+        _answers.Enqueue((500, Elbv2Error("InternalFailure", "lost")));
+        await client.CallAsync("CreateRule", [], CancellationToken.None);
+
+        Assert.Equal(1, client.UncertainCreates);
+    }
+
+    [Fact]
+    public async Task PacedFlow_WaitsForThePaceToo_AndOnlyThatFlow()
+    {
+        var clock = new FakeTimeProvider();
+        var pace = new TokenBucket(ratePerSecond: 1, burst: 1, clock);
+        await pace.TakeAsync(CancellationToken.None);
+        var client = Client();
+
+        var paced = AwsProtocolClient.PacedAsync(pace, () => client.CallAsync("DescribeRules", [], CancellationToken.None));
+        Assert.False(paced.IsCompleted, "the pace has no token left");
+        Assert.Empty(_seen);
+        await client.CallAsync("DescribeTags", [], CancellationToken.None);
+        Assert.Single(_seen);
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await paced.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, _seen.Count);
+    }
+
     private AwsQueryClient Client(string service = "elasticloadbalancing", string version = "2015-12-01") =>
-        new(new HttpClient(), new AwsServiceEndpoint(service, version, _url, "eu-west-1"), _ => ValueTask.FromResult(Credentials), new TokenBucket(1000, 100))
+        new(new HttpClient(), new AwsServiceEndpoint(service, version, _url, "eu-west-1"), _ => ValueTask.FromResult(Credentials), new AwsRateLimiter(AwsRateLimits.None, TimeProvider.System))
         {
             MaxAttempts = 4,
             BaseDelay = TimeSpan.FromMilliseconds(5),

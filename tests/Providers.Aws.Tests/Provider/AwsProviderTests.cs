@@ -115,7 +115,7 @@ public sealed class AwsProviderTests
     {
         await using var bed = await AwsTestbed.StartAsync(cluster: "mine");
         var neighbour = new AwsProvider(bed.Clients, new AwsProviderOptions { ClusterName = "theirs" });
-        await neighbour.ApplyAsync(Build(Ingress("theirs", $"[{Rule("theirs.example.com", ("/", "Prefix", "web"))}]")), CancellationToken.None);
+        await neighbour.ApplyAsync(Build(Ingress("theirs", $"[{Rule("theirs.example.com", ("/", "Prefix", "web"))}]")), fullResync: true, CancellationToken.None);
         var theirs = bed.Emulator!.AllTags().Where(t => AwsTags.OwnedBy(t.Value, "theirs")).Select(t => t.Key).ToList();
 
         await bed.ApplyAsync(Build(Shop + Ingress("other", $"[{Rule("other.example.com", ("/", "Prefix", "api"))}]", "cloudingress.io/group: other")));
@@ -213,11 +213,13 @@ public sealed class AwsProviderTests
         Assert.Single(bed.Emulator.SecurityGroups(), g => AwsTags.OwnedBy(g.Tags, bed.Cluster));
     }
 
-    [Fact]
-    public async Task AcceptanceCycle_OfTheLiveSuite_HoldsAgainstTheEmulator()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AcceptanceCycle_OfTheLiveSuite_HoldsAgainstTheEmulator(bool incremental)
     {
         await using var bed = await AwsTestbed.StartAsync();
-        await LiveCycle.RunAsync(bed);
+        await LiveCycle.RunAsync(bed, incremental);
         Assert.Empty(bed.Owned());
     }
 

@@ -36,8 +36,8 @@ internal sealed class AwsTestbed : IAsyncDisposable
         {
             Region = emulator.Region,
             Endpoint = emulator.Url,
-            RequestsPerSecond = 100_000,
-            Burst = 100_000,
+            RateLimits = AwsRateLimits.None,
+            FullReadsPerSecond = 0,
             BaseDelay = TimeSpan.FromMilliseconds(1),
         };
         var credentials = AwsCredentialChain.Static(new AwsCredentials("AKIDEXAMPLE", "test-secret"));
@@ -69,7 +69,8 @@ internal sealed class AwsTestbed : IAsyncDisposable
     /// <summary>Mutating calls the provider made (the client's own count: every attempt).</summary>
     public int MutatingCalls => Clients.Calls.Where(c => AwsClients.IsMutating(c.Key)).Sum(c => c.Value);
 
-    public Task<AwsApplyResult> ApplyAsync(GatewayModel model) => Provider.ApplyAsync(model, CancellationToken.None);
+    /// <summary>An apply of <see cref="Provider"/>; a full resync unless asked otherwise, so that every apply reads what AWS holds.</summary>
+    public Task<AwsApplyResult> ApplyAsync(GatewayModel model, bool fullResync = true) => Provider.ApplyAsync(model, fullResync, CancellationToken.None);
 
     /// <summary>Every resource in the emulator carrying this cluster's tag (load balancers, target groups, certificates, security groups).</summary>
     public IReadOnlyList<string> Owned() =>

@@ -8,7 +8,9 @@ namespace CloudIngress.Providers.Aws.Tests.Provider;
 /// <summary>
 /// Crash-safety and convergence: a process that dies between any two calls and is restarted, and
 /// 200 random change sequences with 20% of all requests failing, always end in exactly the desired
-/// state, with nothing orphaned or duplicated.
+/// state, with nothing orphaned or duplicated. Each runs twice: every apply a full resync (reading
+/// everything), and incremental (each apply from what the last one converged to), where a full
+/// resync at the end must find nothing left to change.
 /// </summary>
 public sealed class ConvergenceTests
 {
@@ -21,8 +23,10 @@ public sealed class ConvergenceTests
             "[{hosts: [shop.example.com], secretName: wild-tls}]") +
         Ingress("docs", $"[{Rule("docs.example.com", ("/", "Prefix", "api"))}]", "cloudingress.io/group: docs"));
 
-    [Fact]
-    public async Task CrashBetweenAnyTwoCalls_ThenRestart_ConvergesWithNothingOrphaned()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task CrashBetweenAnyTwoCalls_ThenRestart_ConvergesWithNothingOrphaned(bool incremental)
     {
         var (reference, creates) = await ReferenceAsync(null, Before);
         var (referenceAfter, changes) = await ReferenceAsync(Before, After);
@@ -30,17 +34,19 @@ public sealed class ConvergenceTests
 
         for (var crashAt = 0; crashAt < creates; crashAt++)
         {
-            Assert.Equal(reference, await CrashThenRestartAsync(null, Before, crashAt));
+            Assert.Equal(reference, await CrashThenRestartAsync(null, Before, crashAt, incremental));
         }
 
         for (var crashAt = 0; crashAt < changes; crashAt++)
         {
-            Assert.Equal(referenceAfter, await CrashThenRestartAsync(Before, After, crashAt));
+            Assert.Equal(referenceAfter, await CrashThenRestartAsync(Before, After, crashAt, incremental));
         }
     }
 
-    [Fact]
-    public async Task RandomChangeSequences_With20PercentFaults_AlwaysConverge()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task RandomChangeSequences_With20PercentFaults_AlwaysConverge(bool incremental)
     {
         var failures = new FailureCounter();
         await using var bed = await AwsTestbed.StartAsync(handler: failures);
@@ -54,19 +60,21 @@ public sealed class ConvergenceTests
             for (var step = 0; step < 3; step++)
             {
                 model = RandomModel(random);
-                interrupted += await UntilAppliedAsync(provider, model);
+                interrupted += await UntilAppliedAsync(provider, model, fullResync: !incremental);
             }
 
             bed.Emulator.Faults.Clear();
-            var check = await provider.ApplyAsync(model, CancellationToken.None);
+            var check = await provider.ApplyAsync(model, fullResync: !incremental, CancellationToken.None);
             Assert.Empty(check.Executed);
+            // What the provider remembers is what AWS holds: a full read finds nothing to change.
+            Assert.Empty((await provider.ApplyAsync(model, fullResync: true, CancellationToken.None)).Executed);
             var owned = OwnedKeys(bed, $"seq{sequence}");
             var planned = check.Plan.LoadBalancers.Select(l => l.Key).Concat(check.Plan.TargetGroups.Select(t => t.Key))
                 .Concat(check.Plan.SecurityGroups.Select(s => s.Key)).Concat(check.Plan.Certificates.Select(c => c.Key)).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(planned, owned);
 
             bed.Emulator.Faults.RandomFailures(0.2, seed: sequence);
-            interrupted += await UntilAppliedAsync(provider, new GatewayModel());
+            interrupted += await UntilAppliedAsync(provider, new GatewayModel(), fullResync: !incremental);
             Assert.Empty(OwnedKeys(bed, $"seq{sequence}"));
         }
 
@@ -78,14 +86,14 @@ public sealed class ConvergenceTests
     }
 
     /// <summary>The controller's work queue retries a failed reconcile; so does this. Returns the passes cut short on the way.</summary>
-    private static async Task<int> UntilAppliedAsync(AwsProvider provider, GatewayModel model)
+    private static async Task<int> UntilAppliedAsync(AwsProvider provider, GatewayModel model, bool fullResync)
     {
         var interrupted = 0;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return interrupted + (await provider.ApplyAsync(model, CancellationToken.None)).Warnings.Count;
+                return interrupted + (await provider.ApplyAsync(model, fullResync, CancellationToken.None)).Warnings.Count;
             }
             catch (AwsApplyIncompleteException) when (attempt < 10)
             {
@@ -132,22 +140,28 @@ public sealed class ConvergenceTests
         return (Describe(bed), bed.MutatingCalls - before);
     }
 
-    private static async Task<string> CrashThenRestartAsync(GatewayModel? start, GatewayModel model, int crashAt)
+    /// <summary>
+    /// Dies after <paramref name="crashAt"/> mutating calls of an apply of <paramref name="model"/>: a fresh
+    /// provider's (a full read first), or (<paramref name="incremental"/>) the one that applied
+    /// <paramref name="start"/>, going from what it remembers. A restarted provider then converges.
+    /// </summary>
+    private static async Task<string> CrashThenRestartAsync(GatewayModel? start, GatewayModel model, int crashAt, bool incremental)
     {
         var crash = new CrashingHandler();
         await using var bed = await AwsTestbed.StartAsync(cluster: "crash", handler: crash);
-        if (start is not null)
+        if (start is not null || incremental)
         {
-            await bed.ApplyAsync(start);
+            await bed.ApplyAsync(start ?? new GatewayModel());
         }
 
         crash.Arm(crashAt);
-        await Assert.ThrowsAsync<CrashException>(() => bed.NewProvider().ApplyAsync(model, CancellationToken.None));
+        var dying = incremental ? bed.Provider : bed.NewProvider();
+        await Assert.ThrowsAsync<CrashException>(() => dying.ApplyAsync(model, fullResync: false, CancellationToken.None));
         crash.Disarm();
 
-        var restarted = await bed.NewProvider().ApplyAsync(model, CancellationToken.None);
+        var restarted = await bed.NewProvider().ApplyAsync(model, fullResync: true, CancellationToken.None);
         Assert.NotNull(restarted);
-        Assert.Empty((await bed.NewProvider().ApplyAsync(model, CancellationToken.None)).Executed);
+        Assert.Empty((await bed.NewProvider().ApplyAsync(model, fullResync: true, CancellationToken.None)).Executed);
         return Describe(bed);
     }
 

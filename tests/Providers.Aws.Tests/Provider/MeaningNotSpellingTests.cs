@@ -105,7 +105,7 @@ public sealed class MeaningNotSpellingTests
         await using var bed = await AwsTestbed.StartAsync(handler: forgetful);
         var shop = Ingress("shop", $"[{Rule("shop.example.com", ("/", "Prefix", "web"))}]");
 
-        var e = await Assert.ThrowsAsync<AwsApplyIncompleteException>(() => bed.NewProvider(passes: 3).ApplyAsync(Build(shop), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<AwsApplyIncompleteException>(() => bed.NewProvider(passes: 3).ApplyAsync(Build(shop), fullResync: true, CancellationToken.None));
 
         var repeated = Assert.Single(e.Repeated);
         Assert.IsType<ModifyTargetGroup>(repeated.Operation);

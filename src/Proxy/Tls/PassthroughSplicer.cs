@@ -9,8 +9,8 @@ using System.Net.Sockets;
 namespace CloudIngress.Proxy.Tls;
 
 /// <summary>
-/// Splices a client connection to a backend endpoint byte for byte, the ClientHello included;
-/// the proxy never sees plaintext. A PROXY protocol header goes first when the pool asks for it.
+/// Splices a client connection to a backend endpoint byte for byte: a TLS passthrough connection
+/// (the ClientHello included; the proxy never sees plaintext) or an L4 frontend's TCP connection. A PROXY protocol header goes first when the pool asks for it.
 /// </summary>
 internal static partial class PassthroughSplicer
 {
@@ -93,6 +93,6 @@ internal static partial class PassthroughSplicer
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "passthrough connection dropped: no endpoint of {Backend} accepted it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "spliced connection (passthrough or L4) dropped: no endpoint of {Backend} accepted it")]
     private static partial void LogUnreachable(ILogger logger, string backend);
 }

@@ -1,4 +1,5 @@
 using CloudIngress.Proxy.Tests.Infrastructure;
+using CloudIngress.Tests;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace CloudIngress.Proxy.Tests.Infrastructure;
+namespace CloudIngress.Tests;
 
 /// <summary>
 /// A plain TCP backend for L4 frontends: echoes every byte back. With <c>proxyHeader</c> it first
 /// reads a PROXY protocol v2 header and keeps it, as a pod behind a load balancer would.
 /// </summary>
-public sealed class TcpEchoBackend : IAsyncDisposable
+internal sealed class TcpEchoBackend : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly bool _proxyHeader;

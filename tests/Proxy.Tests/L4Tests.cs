@@ -31,7 +31,7 @@ public sealed class L4Tests : IAsyncLifetime
     [Fact]
     public async Task Tcp_ReachesTheBackendAndBack_AndIsCounted()
     {
-        var port = ClosedPort.Get();
+        var port = ListenPort.Get();
         _proxy.Apply(Manifests.L4Service("db", port, _echo.Port));
 
         using var client = await ConnectAsync(port);
@@ -44,9 +44,31 @@ public sealed class L4Tests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientHalfClose_StillGetsTheWholeAnswer()
+    {
+        var port = ListenPort.Get();
+        _proxy.Apply(Manifests.L4Service("db", port, _echo.Port));
+
+        // Like `printf request | nc`: send, shut the sending side, read the answer to the end.
+        using var client = await ConnectAsync(port);
+        await client.SendAsync(Encoding.ASCII.GetBytes("request"));
+        client.Shutdown(SocketShutdown.Send);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var answer = new MemoryStream();
+        var buffer = new byte[64];
+        int n;
+        while ((n = await client.ReceiveAsync(buffer, timeout.Token)) > 0)
+        {
+            answer.Write(buffer, 0, n);
+        }
+
+        Assert.Equal("request", Encoding.ASCII.GetString(answer.ToArray()));
+    }
+
+    [Fact]
     public async Task SourceRanges_RefuseBeforeAnyByteIsForwarded()
     {
-        var port = ClosedPort.Get();
+        var port = ListenPort.Get();
         _proxy.Apply(Manifests.L4Service("db", port, _echo.Port, spec: "loadBalancerSourceRanges: [10.0.0.0/8]"));
 
         using var client = await ConnectAsync(port);
@@ -58,7 +80,7 @@ public sealed class L4Tests : IAsyncLifetime
     [Fact]
     public async Task SourceRanges_AdmitLoopback()
     {
-        var port = ClosedPort.Get();
+        var port = ListenPort.Get();
         _proxy.Apply(Manifests.L4Service("db", port, _echo.Port, spec: "loadBalancerSourceRanges: [10.0.0.0/8, 127.0.0.0/8]"));
 
         using var client = await ConnectAsync(port);
@@ -69,7 +91,7 @@ public sealed class L4Tests : IAsyncLifetime
     public async Task ProxyProtocolV2_HeaderArrivesFirst()
     {
         await using var pod = new TcpEchoBackend(proxyHeader: true);
-        var port = ClosedPort.Get();
+        var port = ListenPort.Get();
         _proxy.Apply(Manifests.L4Service("db", port, pod.Port, annotations: "cloudingress.io/proxy-protocol: v2"));
 
         using var client = await ConnectAsync(port);
@@ -88,12 +110,12 @@ public sealed class L4Tests : IAsyncLifetime
     [Fact]
     public async Task ReloadKeepingThePort_KeepsTheConnectionInFlight()
     {
-        var port = ClosedPort.Get();
+        var port = ListenPort.Get();
         _proxy.Apply(Manifests.L4Service("db", port, _echo.Port));
         using var inFlight = await ConnectAsync(port);
         Assert.Equal("before", await RoundTripAsync(inFlight, "before"));
 
-        var otherPort = ClosedPort.Get();
+        var otherPort = ListenPort.Get();
         _proxy.Apply(Manifests.L4Service("db", port, _echo.Port) + Manifests.L4Service("cache", otherPort, _echo.Port));
 
         Assert.Equal("after", await RoundTripAsync(inFlight, "after"));
@@ -105,7 +127,7 @@ public sealed class L4Tests : IAsyncLifetime
     [Fact]
     public async Task ReloadRemovingTheService_ClosesTheListener_WhileTheConnectionFinishes()
     {
-        var port = ClosedPort.Get();
+        var port = ListenPort.Get();
         _proxy.Apply(Manifests.L4Service("db", port, _echo.Port));
         using var inFlight = await ConnectAsync(port);
         Assert.Equal("before", await RoundTripAsync(inFlight, "before"));
@@ -124,7 +146,7 @@ public sealed class L4Tests : IAsyncLifetime
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
-        var free = ClosedPort.Get();
+        var free = ListenPort.Get();
         var model = Manifests.L4Service("blocked", taken, _echo.Port) + Manifests.L4Service("db", free, _echo.Port);
         _proxy.Apply(model);
 
@@ -156,7 +178,7 @@ public sealed class L4Tests : IAsyncLifetime
     [Fact]
     public void Udp_IsNotServed_AndSaidSoOnce()
     {
-        var port = ClosedPort.Get();
+        var port = ListenPort.Get();
         var model = Manifests.L4Service("dns", port, _echo.Port, protocol: "UDP");
         _proxy.Apply(model);
         _proxy.Apply(model);

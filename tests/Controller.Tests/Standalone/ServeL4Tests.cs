@@ -16,17 +16,11 @@ public sealed class ServeL4Tests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("cloudingress-serve-l4-").FullName;
     private readonly CancellationTokenSource _stop = new();
     private readonly TcpEchoBackend _echo = new();
-    private int _port;
+    private readonly int _port = ListenPort.Get();
     private Task _running = Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            _port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
         File.WriteAllText(Path.Combine(_dir, "db.yaml"), $$$"""
             apiVersion: v1
             kind: Service

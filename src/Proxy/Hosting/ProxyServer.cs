@@ -2,6 +2,7 @@ using CloudIngress.Core.Model;
 using CloudIngress.Core.Providers;
 using CloudIngress.Proxy.Backends;
 using CloudIngress.Proxy.Forwarding;
+using CloudIngress.Proxy.L4;
 using CloudIngress.Proxy.Observability;
 using CloudIngress.Proxy.Routing;
 using CloudIngress.Proxy.Tls;
@@ -21,7 +22,7 @@ namespace CloudIngress.Proxy.Hosting;
 
 /// <summary>
 /// The data plane: Kestrel on an HTTP port, an HTTPS port (passthrough by SNI, else TLS offload
-/// and bridge) and an admin port. <see cref="Apply"/> swaps the configuration at any time without
+/// and bridge) and an admin port, plus a TCP port per L4 frontend port that follows the configuration. <see cref="Apply"/> swaps the configuration at any time without
 /// dropping anything; <see cref="StopAsync"/> drains in-flight requests.
 /// </summary>
 public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
@@ -32,6 +33,8 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
     private readonly AccessLog? _accessLog;
     private readonly WebApplication _proxy;
     private readonly WebApplication _admin;
+    private readonly L4Listeners _l4;
+    private readonly Lock _applying = new();
     private volatile bool _ready;
 
     private ProxyServer(ProxyOptions options, ILoggerFactory loggers)
@@ -43,6 +46,7 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
         _accessLog = options.AccessLog is null ? null : new AccessLog(options.AccessLog);
         var handler = new ProxyRequestHandler(_state, new HttpForwarder(Metrics, options), options, _accessLog);
         var router = new SniRouter(_state, options, Metrics, loggers.CreateLogger("CloudIngress.Proxy.Passthrough"));
+        _l4 = new L4Listeners(_state, options, Metrics, loggers);
 
         _proxy = Build(loggers, kestrel =>
         {
@@ -95,6 +99,9 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
 
     internal ProxyState State => _state;
 
+    /// <summary>The L4 ports listened on now.</summary>
+    internal IReadOnlyList<int> L4Ports => _l4.Ports;
+
     /// <summary>Test seam: runs after a handshake's certificate is selected and held, before the handshake uses it.</summary>
     internal Func<Task>? CertificateSelected { get; set; }
 
@@ -114,7 +121,14 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
     /// <summary>Swaps in a new model; the proxy reports ready from the first one on.</summary>
     public IReadOnlyList<string> Apply(GatewayModel model)
     {
-        var warnings = _state.Apply(model);
+        IReadOnlyList<string> warnings;
+        lock (_applying)
+        {
+            // Serialized so that the listeners follow the table just swapped in, not a later one.
+            warnings = _state.Apply(model);
+            _l4.Follow(_state.Current, ReservedPorts());
+        }
+
         Metrics.Reloaded(success: true, DateTimeOffset.UtcNow);
         _ready = true;
         return warnings;
@@ -128,7 +142,7 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
     {
         _ready = false;
         using var timeout = new CancellationTokenSource(_options.ShutdownTimeout);
-        await _proxy.StopAsync(timeout.Token);
+        await Task.WhenAll(_proxy.StopAsync(timeout.Token), _l4.StopAsync(_options.ShutdownTimeout));
         await _admin.StopAsync(CancellationToken.None);
     }
 
@@ -136,6 +150,7 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
     {
         await _prober.DisposeAsync();
         await _proxy.DisposeAsync();
+        await _l4.DisposeAsync(); // before the state: its connections hold route tables
         await _admin.DisposeAsync();
         if (_accessLog is not null)
         {
@@ -143,6 +158,21 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
         }
 
         _state.Dispose();
+    }
+
+    /// <summary>The proxy's own ports (bound ones once started, configured ones before), which no L4 frontend may take.</summary>
+    private Dictionary<int, string> ReservedPorts()
+    {
+        var reserved = new Dictionary<int, string>();
+        foreach (var (port, use) in new[] { (HttpPort, "HTTP"), (HttpsPort, "HTTPS"), (AdminPort, "admin"), (_options.HttpPort, "HTTP"), (_options.HttpsPort, "HTTPS"), (_options.AdminPort, "admin") })
+        {
+            if (port != 0)
+            {
+                reserved.TryAdd(port, use);
+            }
+        }
+
+        return reserved;
     }
 
     private async ValueTask<SslServerAuthenticationOptions> SelectTls(TlsHandshakeCallbackContext context)

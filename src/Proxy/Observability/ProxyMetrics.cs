@@ -13,6 +13,7 @@ internal sealed class ProxyMetrics
     private readonly ConcurrentDictionary<(string Route, string Host), RouteMetrics> _routes = new();
     private readonly ConcurrentDictionary<(string Backend, string Reason), long> _upstreamErrors = new();
     private readonly ConcurrentDictionary<string, long> _passthrough = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Frontend, int Port), long> _l4 = new();
     private long _reloadSuccess;
     private long _reloadFailure;
     private long _lastReloadUnixSeconds;
@@ -23,6 +24,8 @@ internal sealed class ProxyMetrics
     public void UpstreamError(string backend, string reason) => _upstreamErrors.AddOrUpdate((backend, reason), 1, (_, v) => v + 1);
 
     public void PassthroughConnection(string backend) => _passthrough.AddOrUpdate(backend, 1, (_, v) => v + 1);
+
+    public void L4Connection(string frontend, int port) => _l4.AddOrUpdate((frontend, port), 1, (_, v) => v + 1);
 
     public void Reloaded(bool success, DateTimeOffset at)
     {
@@ -82,6 +85,12 @@ internal sealed class ProxyMetrics
         foreach (var (backend, count) in _passthrough.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             sb.Append(CultureInfo.InvariantCulture, $"cloudingress_passthrough_connections_total{{backend=\"{Escape(backend)}\"}} {count}\n");
+        }
+
+        Header(sb, "cloudingress_l4_connections_total", "counter", "TCP connections spliced by L4 frontends (Services of type LoadBalancer), by frontend and port.");
+        foreach (var ((frontend, port), count) in _l4.OrderBy(e => e.Key))
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"cloudingress_l4_connections_total{{frontend=\"{Escape(frontend)}\",port=\"{port}\"}} {count}\n");
         }
 
         Header(sb, "cloudingress_backend_endpoints", "gauge", "Endpoints of each backend, by health.");

@@ -35,6 +35,12 @@ internal sealed class RouteTable
 
     public required IReadOnlyList<BackendRuntime> Backends { get; init; }
 
+    /// <summary>TCP ports of L4 frontends; a port two Services claim goes to the first by frontend id.</summary>
+    public IReadOnlyDictionary<int, L4Route> L4 { get; init; } = new Dictionary<int, L4Route>();
+
+    /// <summary>UDP ports of L4 frontends, which the Kestrel data plane does not serve.</summary>
+    public IReadOnlyList<L4UdpPort> L4Udp { get; init; } = [];
+
     /// <summary>Problems found while merging frontends onto the proxy's listeners.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

@@ -11,7 +11,7 @@ namespace CloudIngress.Proxy.Routing;
 
 /// <summary>
 /// The Kestrel provider's Translate stage: model → route table. Every HTTP frontend is served on
-/// the proxy's HTTP and HTTPS ports; when two frontends claim the same host and path, the first
+/// the proxy's HTTP and HTTPS ports, every L4 frontend's TCP port on a port of its own; when two frontends claim the same host and path, the first
 /// (by frontend id) keeps it and the conflict is reported. Pure: the table names its transports,
 /// endpoints and certificates by key and creates none of them (no handler, socket, timer or
 /// loaded key); <see cref="ProxyState"/> binds them when the table is swapped in.
@@ -23,6 +23,7 @@ internal sealed class RouteTableCompiler(ProxyMetrics metrics, ProxyOptions opti
         var warnings = new List<string>();
         var pools = model.Backends.ToDictionary(b => b.Id, CompilePool, StringComparer.Ordinal);
         var http = model.Frontends.Where(f => f.Kind == FrontendKind.Http).SelectMany(f => f.Listeners).ToList();
+        var (l4, udp) = CompileL4(model, pools, warnings);
         return new RouteTable
         {
             Model = model,
@@ -31,6 +32,8 @@ internal sealed class RouteTableCompiler(ProxyMetrics metrics, ProxyOptions opti
             Tls = CompileCertificates(model, http.Where(l => l.Protocol == ListenerProtocol.Https)),
             Sni = CompileSni(http.Where(l => l.Protocol == ListenerProtocol.Https), pools),
             Backends = [.. pools.Values],
+            L4 = l4,
+            L4Udp = udp,
             Warnings = warnings,
         };
     }
@@ -113,6 +116,37 @@ internal sealed class RouteTableCompiler(ProxyMetrics metrics, ProxyOptions opti
             [.. list.SelectMany(l => l.Certificates).Select(c => (c.Host, HostLookup<object>.KindOf(c.Host), c.Certificate))],
             [.. list.Select(l => l.DefaultCertificate).OfType<string>()],
             model.Certificates.GroupBy(c => c.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => CertificateKey.Of(g.Last()), StringComparer.Ordinal));
+    }
+
+    /// <summary>One route per TCP port of the L4 frontends; the first frontend by id keeps a port two of them claim.</summary>
+    private static (Dictionary<int, L4Route>, List<L4UdpPort>) CompileL4(GatewayModel model, Dictionary<string, BackendRuntime> pools, List<string> warnings)
+    {
+        var tcp = new Dictionary<int, L4Route>();
+        var udp = new List<L4UdpPort>();
+        foreach (var frontend in model.Frontends.Where(f => f.Kind == FrontendKind.L4).OrderBy(f => f.Id, StringComparer.Ordinal))
+        {
+            var sources = frontend.SourceRanges?.Select(IPNetwork.Parse).ToArray();
+            foreach (var listener in frontend.Listeners)
+            {
+                if (listener.Protocol == ListenerProtocol.Udp)
+                {
+                    udp.Add(new L4UdpPort(frontend.Name, listener.Port));
+                    continue;
+                }
+
+                if (listener.Protocol != ListenerProtocol.Tcp || listener.Backend is null || !pools.TryGetValue(listener.Backend, out var pool))
+                {
+                    continue;
+                }
+
+                if (!tcp.TryAdd(listener.Port, new L4Route { FrontendId = frontend.Id, Service = frontend.Name, Port = listener.Port, Backend = pool, AllowedSources = sources }))
+                {
+                    warnings.Add($"TCP port {listener.Port} of Service {frontend.Name} is also claimed by Service {tcp[listener.Port].Service}; the first one is served");
+                }
+            }
+        }
+
+        return (tcp, udp);
     }
 
     private static HostLookup<SniDecision> CompileSni(IEnumerable<Listener> listeners, Dictionary<string, BackendRuntime> pools)

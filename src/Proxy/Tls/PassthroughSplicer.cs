@@ -9,8 +9,8 @@ using System.Net.Sockets;
 namespace CloudIngress.Proxy.Tls;
 
 /// <summary>
-/// Splices a client connection to a backend endpoint byte for byte, the ClientHello included;
-/// the proxy never sees plaintext. A PROXY protocol header goes first when the pool asks for it.
+/// Splices a client connection to a backend endpoint byte for byte: a TLS passthrough connection
+/// (the ClientHello included; the proxy never sees plaintext) or an L4 frontend's TCP connection. A PROXY protocol header goes first when the pool asks for it.
 /// </summary>
 internal static partial class PassthroughSplicer
 {
@@ -50,11 +50,11 @@ internal static partial class PassthroughSplicer
                 await stream.WriteAsync(ProxyProtocolHeader.Create(backend.Model.ProxyProtocol, connection.RemoteEndPoint, connection.LocalEndPoint), closed);
             }
 
-            var upstream = PumpToBackendAsync(connection.Transport.Input, stream, socket, closed);
-            var downstream = PumpToClientAsync(stream, connection.Transport.Output, closed);
-            await Task.WhenAll(upstream, downstream);
+            var downstream = PumpToClientAsync(stream, connection.Transport.Output);
+            await PumpToBackendAsync(connection.Transport.Input, stream, socket);
+            await downstream;
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ConnectionResetException)
+        catch (Exception e) when (IsDisconnect(e))
         {
             // A reset on either side ends the splice; there is no one to tell.
         }
@@ -64,16 +64,39 @@ internal static partial class PassthroughSplicer
         }
     }
 
-    private static async Task PumpToBackendAsync(PipeReader client, NetworkStream backend, Socket socket, CancellationToken closed)
+    private static bool IsDisconnect(Exception e) => e is IOException or SocketException or OperationCanceledException or ConnectionResetException
+        or ConnectionAbortedException or ObjectDisposedException;
+
+    /// <summary>
+    /// Not bound to the connection's closed token: Kestrel fires it when the client half-closes,
+    /// and a client that shuts its sending side (`printf request | nc`) still waits for the answer.
+    /// </summary>
+    private static async Task PumpToBackendAsync(PipeReader client, NetworkStream backend, Socket socket)
     {
-        await client.CopyToAsync(backend, closed);
-        socket.Shutdown(SocketShutdown.Send); // the client finished sending: pass the half-close on
+        try
+        {
+            await client.CopyToAsync(backend);
+            socket.Shutdown(SocketShutdown.Send); // the client finished sending: pass the half-close on
+        }
+        catch (Exception e) when (IsDisconnect(e))
+        {
+            // The client reset or was aborted (or the backend went): cut the backend too, which
+            // ends the other pump even when the backend has nothing more to say.
+            socket.Dispose();
+        }
     }
 
-    private static async Task PumpToClientAsync(NetworkStream backend, PipeWriter client, CancellationToken closed)
+    /// <summary>Ends when the backend closes or the client can take no more (its side is gone).</summary>
+    private static async Task PumpToClientAsync(NetworkStream backend, PipeWriter client)
     {
-        await backend.CopyToAsync(client, closed);
-        await client.CompleteAsync();
+        try
+        {
+            await backend.CopyToAsync(client);
+        }
+        finally
+        {
+            await client.CompleteAsync();
+        }
     }
 
     private static async Task<Socket?> ConnectAsync(EndpointState endpoint, TimeSpan timeout, CancellationToken closed)
@@ -93,6 +116,6 @@ internal static partial class PassthroughSplicer
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "passthrough connection dropped: no endpoint of {Backend} accepted it")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "spliced connection (passthrough or L4) dropped: no endpoint of {Backend} accepted it")]
     private static partial void LogUnreachable(ILogger logger, string backend);
 }

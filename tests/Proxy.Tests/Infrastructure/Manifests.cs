@@ -54,4 +54,33 @@ public static class Manifests
         ---
 
         """;
+
+    /// <summary>
+    /// A Service of type LoadBalancer of our class (an L4 frontend) with one TCP port, and one
+    /// ready endpoint on the backend port; <paramref name="spec"/> adds spec fields (one per line).
+    /// </summary>
+    public static string L4Service(string name, int port, int backendPort, string annotations = "", string spec = "", string protocol = "TCP") => $"""
+
+        ---
+        apiVersion: v1
+        kind: Service
+        metadata:
+          name: {name}
+          namespace: default
+          annotations: {"{"}{annotations}{"}"}
+        spec:
+          type: LoadBalancer
+          loadBalancerClass: cloudingress.io/lb
+          {spec}
+          ports: [{"{"}name: tcp, port: {port}, protocol: {protocol}{"}"}]
+        ---
+        apiVersion: discovery.k8s.io/v1
+        kind: EndpointSlice
+        metadata: {"{"}name: {name}-0, namespace: default, labels: {"{"}kubernetes.io/service-name: {name}{"}"}{"}"}
+        addressType: IPv4
+        ports: [{"{"}name: tcp, port: {backendPort}, protocol: {protocol}{"}"}]
+        endpoints: [{"{"}addresses: [127.0.0.1]{"}"}]
+        ---
+
+        """;
 }

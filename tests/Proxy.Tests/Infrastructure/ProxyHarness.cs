@@ -27,11 +27,11 @@ public sealed class ProxyHarness : IAsyncDisposable
 
     public StringWriter AccessLog { get; }
 
-    public static async Task<ProxyHarness> StartAsync(ProxyOptions? options = null)
+    public static async Task<ProxyHarness> StartAsync(ProxyOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
         var log = new StringWriter();
         options = (options ?? new ProxyOptions()) with { HttpPort = 0, HttpsPort = 0, AdminPort = 0, AccessLog = TextWriter.Synchronized(log) };
-        var server = await ProxyServer.StartAsync(options, NullLoggerFactory.Instance);
+        var server = await ProxyServer.StartAsync(options, loggers ?? NullLoggerFactory.Instance);
         return new ProxyHarness(server, log);
     }
 

@@ -15,6 +15,12 @@ using System.Text.Json.Nodes;
 // emulated API server: (1) time from creating an Ingress to the first request it routes,
 // (2) time until 1,000 Ingresses created at once all route and all show their status.
 // Usage: dotnet run -c Release --project bench/CloudIngress.ControllerBench [-- INGRESSES [SAMPLES]]
+//        dotnet run -c Release --project bench/CloudIngress.ControllerBench -- sync [RUNS]   (initial sync at scale)
+if (args is ["sync", ..])
+{
+    return await CloudIngress.ControllerBench.SyncBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3);
+}
+
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 var samples = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
 var culture = CultureInfo.InvariantCulture;
@@ -110,6 +116,7 @@ Console.WriteLine(string.Join(Environment.NewLine, metrics.Split('\n').Where(l =
 await stop.CancelAsync();
 await run;
 Directory.Delete(dir, recursive: true);
+return 0;
 
 async Task<bool> Routes(string host)
 {

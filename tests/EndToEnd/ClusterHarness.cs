@@ -2,8 +2,9 @@ using CloudIngress.Controller.Cluster;
 using CloudIngress.Core.Build;
 using CloudIngress.Core.Providers;
 using CloudIngress.Emulators.Kubernetes;
-using CloudIngress.Kubernetes.Api;
-using CloudIngress.Kubernetes.Leader;
+using CloudIngress.Kubernetes.Client;
+using CloudIngress.Tests;
+using k8s;
 using CloudIngress.Proxy;
 using CloudIngress.Proxy.Hosting;
 using CloudIngress.Proxy.Provider;
@@ -28,14 +29,14 @@ internal sealed class ClusterHarness : IAsyncDisposable
     {
         Api = api;
         _loggers = loggers;
-        Client = new KubernetesClient(new HttpClient { BaseAddress = api.Url }) { InitialBackoff = TimeSpan.FromMilliseconds(20) };
+        Client = TestKube.Client(api.Url);
         Kubeconfig = Path.Combine(_dir, "kubeconfig");
         File.WriteAllText(Kubeconfig, api.Kubeconfig());
     }
 
     public KubernetesApiEmulator Api { get; }
 
-    public KubernetesClient Client { get; }
+    public IKubernetes Client { get; }
 
     public string Kubeconfig { get; }
 
@@ -78,7 +79,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
                 }
                 : null,
         };
-        var client = new KubernetesClient(new HttpClient { BaseAddress = Api.Url }) { InitialBackoff = TimeSpan.FromMilliseconds(20) };
+        var client = TestKube.Client(Api.Url);
         var controller = new ClusterController(client, options, _loggers);
         var started = new TaskCompletionSource<ProxyServer>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stop = new CancellationTokenSource();
@@ -137,7 +138,7 @@ internal sealed class FixedProvider(IProvider provider) : IProviderDefinition
     public ProviderConfiguration Configure(ProviderSettings settings) => ProviderConfiguration.Ok(provider);
 }
 
-internal sealed class Replica(ClusterController controller, ProxyServer server, KubernetesClient client, CancellationTokenSource stop, Task run)
+internal sealed class Replica(ClusterController controller, ProxyServer server, IKubernetes client, CancellationTokenSource stop, Task run)
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
     private bool _stopped;

@@ -29,6 +29,9 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
 
     public FaultInjector Faults { get; } = new();
 
+    /// <summary>Requests received, as "METHOD /path?query", in order: tests wait for a client's next request instead of sleeping.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Received { get; } = new();
+
     public Uri Url { get; private set; } = null!;
 
     /// <summary>A kubeconfig (bearer token, current context "emulator") for kubectl and <c>--kubeconfig</c>.</summary>
@@ -70,6 +73,7 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        Received.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
         try
         {
             await Faults.ApplyAsync(context);
@@ -179,7 +183,22 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
         var timeout = int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var t) ? TimeSpan.FromSeconds(t) : TimeSpan.FromMinutes(30);
         var select = Selectors.Parse(query["labelSelector"], query["fieldSelector"]);
         var ns = route.Resource.Namespaced && route.Namespace.Length > 0 ? route.Namespace : null;
-        var (backlog, live, stop) = Store.Watch(route.Resource, ns, from);
+        List<WatchEvent> backlog;
+        System.Threading.Channels.ChannelReader<WatchEvent> live;
+        Action stop;
+        try
+        {
+            (backlog, live, stop) = Store.Watch(route.Resource, ns, from);
+        }
+        catch (ApiError e) when (e.Code == 410)
+        {
+            // As the real server (its watch cache) does: 200, one ERROR event holding the 410 Status, end of stream.
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            await WriteEvent(context, "ERROR", e.ToStatus());
+            return;
+        }
+
         try
         {
             context.Response.StatusCode = 200;

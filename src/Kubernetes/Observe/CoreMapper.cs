@@ -1,0 +1,27 @@
+using CloudIngress.Core.Resources;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace CloudIngress.Kubernetes.Observe;
+
+/// <summary>
+/// The package's models into Core's own types, at the Observe edge, so Core stays package-free.
+/// Through the wire format rather than field by field: the package writes exactly the JSON the
+/// API server sent (names, IntOrString, base64 Secret data, RFC 3339 times) and Core reads that
+/// JSON already (it is what manifests are), so no field can be forgotten or mapped twice.
+/// </summary>
+public static class CoreMapper
+{
+    public static Ingress Ingress(k8s.Models.V1Ingress model) => Map(model, KubernetesJsonContext.Default.Ingress);
+
+    public static IngressClass IngressClass(k8s.Models.V1IngressClass model) => Map(model, KubernetesJsonContext.Default.IngressClass);
+
+    public static Service Service(k8s.Models.V1Service model) => Map(model, KubernetesJsonContext.Default.Service);
+
+    public static EndpointSlice EndpointSlice(k8s.Models.V1EndpointSlice model) => Map(model, KubernetesJsonContext.Default.EndpointSlice);
+
+    public static Secret Secret(k8s.Models.V1Secret model) => Map(model, KubernetesJsonContext.Default.Secret);
+
+    private static T Map<T>(object model, JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(k8s.KubernetesJson.Serialize(model), type) ?? throw new JsonException($"{typeof(T).Name} mapped to null");
+}

@@ -11,7 +11,7 @@ namespace CloudIngress.ControllerBench;
 /// Initial sync at scale: the emulated API server holds 5,000 Ingresses (10 paths each, 10
 /// groups, 50 namespaces), 2,000 Services and 2,000 EndpointSlices with 20,000 ready endpoints;
 /// <c>cloudingress run</c> starts as its own process (so its working set is its own) and we time
-/// process start → first applied model (the first successful reconcile in /metrics), then read
+/// process start → first applied model (its "configuration applied" log line), then read
 /// its working set. The store is seeded directly, so no client is timed but the controller's.
 /// </summary>
 internal static class SyncBench
@@ -42,31 +42,52 @@ internal static class SyncBench
                 start.Environment[variable[..variable.IndexOf('=', StringComparison.Ordinal)]] = variable[(variable.IndexOf('=', StringComparison.Ordinal) + 1)..];
             }
 
+            Console.WriteLine($"run {run}: controller started at {DateTime.UtcNow:HH:mm:ss.fff}");
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start) ?? throw new InvalidOperationException("the controller could not be started");
-            var log = process.StandardOutput.ReadToEndAsync();
+            // The controller's own log says when the first model is in its proxy; read as it comes.
+            var log = new System.Text.StringBuilder();
+            var appliedAt = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var syncedAt = TimeSpan.Zero;
+            process.OutputDataReceived += (_, line) =>
+            {
+                if (line.Data is not { } text)
+                {
+                    return;
+                }
+
+                lock (log)
+                {
+                    log.AppendLine(text);
+                }
+
+                if (text.Contains("caches synced", StringComparison.Ordinal))
+                {
+                    syncedAt = clock.Elapsed;
+                }
+
+                if (text.Contains("configuration applied", StringComparison.Ordinal))
+                {
+                    appliedAt.TrySetResult(clock.Elapsed);
+                }
+            };
+            process.BeginOutputReadLine();
             var errors = process.StandardError.ReadToEndAsync();
-            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             using var kill = new ProcessKiller(process);
             long peak = 0;
-            while (true)
+            while (!appliedAt.Task.IsCompleted)
             {
                 process.Refresh();
                 peak = Math.Max(peak, process.WorkingSet64);
                 if (process.HasExited)
                 {
-                    throw new InvalidOperationException($"the controller exited with {process.ExitCode}");
+                    throw new InvalidOperationException($"the controller exited with {process.ExitCode}: {await errors}");
                 }
 
-                if (await Reconciled(probe, admin))
-                {
-                    break;
-                }
-
-                await Task.Delay(10);
+                await Task.WhenAny(appliedAt.Task, Task.Delay(20));
             }
 
-            var applied = clock.Elapsed;
+            var applied = await appliedAt.Task;
             process.Refresh();
             var atApply = process.WorkingSet64;
             // Let the first passes settle (status queue, any second rebuild), then read it again.
@@ -75,31 +96,24 @@ internal static class SyncBench
             var settled = process.WorkingSet64;
             peak = Math.Max(peak, Math.Max(atApply, settled));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run}: process start → first applied model {applied.TotalSeconds:F2} s; working set at apply {atApply / 1048576.0:F0} MB, 5 s later {settled / 1048576.0:F0} MB, peak seen {peak / 1048576.0:F0} MB"));
+                $"run {run}: process start → caches synced {syncedAt.TotalSeconds:F2} s → first applied model {applied.TotalSeconds:F2} s; working set at apply {atApply / 1048576.0:F0} MB, 5 s later {settled / 1048576.0:F0} MB, peak seen {peak / 1048576.0:F0} MB"));
+            if (int.TryParse(Environment.GetEnvironmentVariable("SYNCBENCH_HOLD"), CultureInfo.InvariantCulture, out var hold))
+            {
+                Console.WriteLine($"holding the controller (pid {process.Id}) for {hold} s");
+                await Task.Delay(TimeSpan.FromSeconds(hold)); // for a profiler to attach
+            }
+
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            foreach (var line in (await log + await errors).Split('\n').Where(l => l.Contains("synced", StringComparison.Ordinal) || l.Contains("\"Warning\"", StringComparison.Ordinal) || l.Contains("\"Error\"", StringComparison.Ordinal)).Take(5))
+            foreach (var line in (log + await errors).Split('\n').Where(l => l.Contains("\"Warning\"", StringComparison.Ordinal) || l.Contains("\"Error\"", StringComparison.Ordinal)).Take(5))
             {
-                Console.WriteLine("  controller: " + line.Trim());
+                var m = System.Text.RegularExpressions.Regex.Match(line, "\"Timestamp\":\"([^\"]*)\".*\"Message\":\"([^\"]*)\"");
+                Console.WriteLine("  controller: " + (m.Success ? $"{m.Groups[1].Value} {m.Groups[2].Value}" : line.Trim()));
             }
         }
 
         Directory.Delete(dir, recursive: true);
         return 0;
-    }
-
-    private static async Task<bool> Reconciled(HttpClient probe, int admin)
-    {
-        try
-        {
-            var metrics = await probe.GetStringAsync($"http://127.0.0.1:{admin}/metrics");
-            var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith("cloudingress_reconcile_total{result=\"success\"}", StringComparison.Ordinal));
-            return line is not null && long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture) > 0;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-        {
-            return false; // not listening yet, or too busy syncing to answer within the probe's timeout
-        }
     }
 
     private static void Seed(ApiStore store, int ingresses, int services, int endpointsPerService, int namespaces)

@@ -7,7 +7,8 @@ namespace CloudIngress.Tests;
 /// <summary>The official client against an emulated API server, and server-side apply of test objects as a user's tooling would.</summary>
 internal static class TestKube
 {
-    public static IKubernetes Client(Uri server) => new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.ToString() });
+    public static IKubernetes Client(Uri server, System.Security.Cryptography.X509Certificates.X509Certificate2? ca = null, string? token = null) =>
+        new k8s.Kubernetes(new KubernetesClientConfiguration { Host = server.ToString(), SslCaCerts = ca is null ? null : [ca], AccessToken = token });
 
     /// <summary>Server-side apply of <paramref name="body"/> (it carries its kind and metadata) as field manager "test".</summary>
     public static async Task ApplyAsync(this IKubernetes client, JsonObject body)

@@ -18,12 +18,11 @@ namespace CloudIngress.Emulators.Kubernetes;
 /// </summary>
 public sealed class KubernetesApiEmulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly EmulatorSecurity? _security;
+    private WebApplication _app = null!;
 
-    private KubernetesApiEmulator(WebApplication app, EmulatorSecurity? security)
+    private KubernetesApiEmulator(EmulatorSecurity? security)
     {
-        _app = app;
         _security = security;
     }
 
@@ -55,11 +54,41 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
     /// <summary>Plain HTTP without authentication; or, with <paramref name="security"/>, TLS and only its tokens and client certificates admitted (401 otherwise).</summary>
     public static async Task<KubernetesApiEmulator> StartAsync(EmulatorSecurity? security = null)
     {
+        var emulator = new KubernetesApiEmulator(security);
+        foreach (var ns in new[] { "default", "kube-system", "kube-public" })
+        {
+            emulator.Store.EnsureNamespace(ns);
+        }
+
+        await emulator.ListenAsync(0);
+        return emulator;
+    }
+
+    /// <summary>
+    /// An API server restart: every connection closed, nothing served while <paramref name="whileDown"/>
+    /// runs (it may change the store, as other clients of a real cluster would), then the same
+    /// store served again on the same port.
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileDown = null)
+    {
+        Store.DropWatches();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        await ListenAsync(Url.Port);
+    }
+
+    private async Task ListenAsync(int port)
+    {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, listen =>
         {
-            if (security is not null)
+            if (_security is { } security)
             {
                 listen.UseHttps(https =>
                 {
@@ -69,17 +98,10 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
                 });
             }
         }));
-        var app = builder.Build();
-        var emulator = new KubernetesApiEmulator(app, security);
-        foreach (var ns in new[] { "default", "kube-system", "kube-public" })
-        {
-            emulator.Store.EnsureNamespace(ns);
-        }
-
-        app.Run(emulator.HandleAsync);
-        await app.StartAsync();
-        emulator.Url = new Uri(app.Urls.First());
-        return emulator;
+        _app = builder.Build();
+        _app.Run(HandleAsync);
+        await _app.StartAsync();
+        Url = new Uri(_app.Urls.First());
     }
 
     public async ValueTask DisposeAsync()

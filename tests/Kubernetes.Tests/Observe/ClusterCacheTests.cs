@@ -102,6 +102,45 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task WatchDroppedMidStream_MissesNothing()
+    {
+        // Events already delivered on the stream, then it drops, then more changes.
+        await Apply("Service", "streamed", new JsonObject());
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "streamed"), what: "a change delivered on the watch");
+        var restarts = _cache.WatchRestarts;
+        _api.Store.DropWatches();
+        await Apply("Service", "after-drop", new JsonObject());
+        await _client.CoreV1.DeleteNamespacedServiceAsync("streamed", "default");
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "after-drop") && _cache.Snapshot().Services.All(s => s.Metadata.Name != "streamed"),
+            what: "the changes made after the drop");
+        Assert.True(_cache.WatchRestarts > restarts);
+    }
+
+    [Fact]
+    public async Task ApiServerRestart_MissesNothing()
+    {
+        await Apply("Service", "doomed", new JsonObject());
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "doomed"));
+        // While the server is down, other clients change things (written to its store directly).
+        var services = ApiResource.All.Single(r => r.Plural == "services");
+        await _api.RestartAsync(() =>
+        {
+            _api.Store.Delete(services, "default", "doomed");
+            _api.Store.Create(services, "default", new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = new JsonObject { ["name"] = "born-while-down" } });
+            return Task.CompletedTask;
+        });
+        // Informers back off on the test's clock while the server is unreachable: time moves on as the test waits.
+        await Eventually.Until(() =>
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            var names = _cache.Snapshot().Services.Select(s => s.Metadata.Name).ToList();
+            return names.Contains("born-while-down") && !names.Contains("doomed");
+        }, Bound, "the changes made while the API server was down");
+        await Apply("Service", "after-restart", new JsonObject());
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "after-restart"), Bound, "a change after the restart, by the resumed watch");
+    }
+
+    [Fact]
     public async Task ExpiredHistory_Relists_AndReportsDeletions()
     {
         await Apply("Service", "doomed", new JsonObject());

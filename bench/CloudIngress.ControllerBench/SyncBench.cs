@@ -45,11 +45,11 @@ internal static class SyncBench
             Console.WriteLine($"run {run}: controller started at {DateTime.UtcNow:HH:mm:ss.fff}");
             var clock = Stopwatch.StartNew();
             using var process = Process.Start(start) ?? throw new InvalidOperationException("the controller could not be started");
-            // The controller's own log says when the first model is in its proxy; read as it comes.
+            // The controller's own log (stderr) says when the first model is in its proxy; read as it comes.
             var log = new System.Text.StringBuilder();
             var appliedAt = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
             var syncedAt = TimeSpan.Zero;
-            process.OutputDataReceived += (_, line) =>
+            process.ErrorDataReceived += (_, line) =>
             {
                 if (line.Data is not { } text)
                 {
@@ -71,18 +71,19 @@ internal static class SyncBench
                     appliedAt.TrySetResult(clock.Elapsed);
                 }
             };
-            process.BeginOutputReadLine();
-            var errors = process.StandardError.ReadToEndAsync();
+            process.BeginErrorReadLine();
+            var errors = process.StandardOutput.ReadToEndAsync();
             using var kill = new ProcessKiller(process);
             long peak = 0;
             while (!appliedAt.Task.IsCompleted)
             {
-                process.Refresh();
-                peak = Math.Max(peak, process.WorkingSet64);
                 if (process.HasExited)
                 {
-                    throw new InvalidOperationException($"the controller exited with {process.ExitCode}: {await errors}");
+                    throw new InvalidOperationException($"the controller exited with {process.ExitCode}: {await errors} {log}");
                 }
+
+                process.Refresh();
+                peak = Math.Max(peak, process.WorkingSet64);
 
                 await Task.WhenAny(appliedAt.Task, Task.Delay(20));
             }

@@ -1,4 +1,5 @@
 using CloudIngress.Core.Resources;
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -22,6 +23,29 @@ public static class CoreMapper
 
     public static Secret Secret(k8s.Models.V1Secret model) => Map(model, KubernetesJsonContext.Default.Secret);
 
-    private static T Map<T>(object model, JsonTypeInfo<T> type) =>
-        JsonSerializer.Deserialize(k8s.KubernetesJson.Serialize(model), type) ?? throw new JsonException($"{typeof(T).Name} mapped to null");
+    /// <summary>The package's own serializer options (its converters for times, IntOrString, byte arrays), as it hands them to a configure callback.</summary>
+    private static readonly JsonSerializerOptions PackageOptions = CaptureOptions();
+
+    /// <summary>A buffer per thread: informers map concurrently, and one object's JSON need not be allocated anew each time.</summary>
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    private static T Map<T>(object model, JsonTypeInfo<T> type)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
+        buffer.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            JsonSerializer.Serialize(writer, model, model.GetType(), PackageOptions);
+        }
+
+        return JsonSerializer.Deserialize(buffer.WrittenSpan, type) ?? throw new JsonException($"{typeof(T).Name} mapped to null");
+    }
+
+    private static JsonSerializerOptions CaptureOptions()
+    {
+        JsonSerializerOptions? options = null;
+        k8s.KubernetesJson.AddJsonOptions(o => options = o);
+        return options!;
+    }
 }

@@ -70,7 +70,9 @@ public sealed record ClusterConnection(KubernetesClientConfiguration Configurati
                 : throw new KubernetesConfigException($"KUBECONFIG names no existing file ({list})");
         }
 
-        if (KubernetesClientConfiguration.IsInCluster())
+        // The package reads the process's environment and the mounted service account; the
+        // environment given here decides first, so a caller (or a test) can rule a pod out.
+        if (environment("KUBERNETES_SERVICE_HOST") is { Length: > 0 } && KubernetesClientConfiguration.IsInCluster())
         {
             var inCluster = KubernetesClientConfiguration.InClusterConfig();
             // The package re-reads the projected token once a minute by the wall clock; this re-reads

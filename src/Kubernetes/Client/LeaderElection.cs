@@ -64,8 +64,10 @@ public sealed partial class LeaderElection(IKubernetes client, LeaderElectionOpt
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
             }
-            catch (Exception e) when (ApiErrors.IsApiFailure(e))
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                // Whatever ended the package's loop (a connection error while acquiring, its own
+                // "call get or create first"), election must go on: not leading, try again.
                 SetLeading(false);
                 var delay = TimeSpan.FromMilliseconds(Math.Min(options.RenewDeadline.TotalMilliseconds, options.RetryPeriod.TotalMilliseconds * Math.Pow(2, failures++)));
                 LogRenewFailed(logger, options.Namespace, options.Name, ApiErrors.Describe(e));

@@ -1,6 +1,7 @@
 using CloudIngress.Controller.Cli;
 using CloudIngress.Emulators.Kubernetes;
-using CloudIngress.Kubernetes.Api;
+using k8s;
+using k8s.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,12 @@ using System.Text.Json.Nodes;
 // emulated API server: (1) time from creating an Ingress to the first request it routes,
 // (2) time until 1,000 Ingresses created at once all route and all show their status.
 // Usage: dotnet run -c Release --project bench/CloudIngress.ControllerBench [-- INGRESSES [SAMPLES]]
+//        dotnet run -c Release --project bench/CloudIngress.ControllerBench -- sync [RUNS]   (initial sync at scale)
+if (args is ["sync", ..])
+{
+    return await CloudIngress.ControllerBench.SyncBench.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3);
+}
+
 var count = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 var samples = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 30;
 var culture = CultureInfo.InvariantCulture;
@@ -32,12 +39,13 @@ backend.Run(context => context.Response.WriteAsync("ok"));
 await backend.StartAsync();
 var backendPort = new Uri(backend.Urls.First()).Port;
 
-using var client = new KubernetesClient(new HttpClient { BaseAddress = api.Url });
-await client.ApplyAsync(ResourceTypes.Services, "default", "web", JsonNode.Parse("""{"kind":"Service","metadata":{"name":"web","namespace":"default"},"spec":{"ports":[{"name":"http","port":80}]}}""")!.AsObject(), "bench");
-await client.ApplyAsync(ResourceTypes.EndpointSlices, "default", "web-1", JsonNode.Parse($$$"""
-    {"kind":"EndpointSlice","metadata":{"name":"web-1","namespace":"default","labels":{"kubernetes.io/service-name":"web"}},
+using var client = new Kubernetes(new KubernetesClientConfiguration { Host = api.Url.ToString() });
+await client.CoreV1.PatchNamespacedServiceAsync(Apply("""{"apiVersion":"v1","kind":"Service","metadata":{"name":"web","namespace":"default"},"spec":{"ports":[{"name":"http","port":80}]}}"""),
+    "web", "default", fieldManager: "bench", force: true);
+await client.DiscoveryV1.PatchNamespacedEndpointSliceAsync(Apply($$$"""
+    {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"web-1","namespace":"default","labels":{"kubernetes.io/service-name":"web"}},
      "addressType":"IPv4","endpoints":[{"addresses":["127.0.0.1"]}],"ports":[{"name":"http","port":{{{backendPort}}}}]}
-    """)!.AsObject(), "bench");
+    """), "web-1", "default", fieldManager: "bench", force: true);
 
 var (http, https, admin) = (FreePort(), FreePort(), FreePort());
 using var stop = new CancellationTokenSource();
@@ -68,7 +76,7 @@ for (var i = 0; i < samples; i++)
 {
     var host = $"single{i}.example";
     var watch = Stopwatch.StartNew();
-    await client.ApplyAsync(ResourceTypes.Ingresses, "default", $"single{i}", Ingress($"single{i}", host), "bench");
+    await ApplyIngress($"single{i}", host, CancellationToken.None);
     while (!await Routes(host))
     {
         await Task.Delay(2);
@@ -83,7 +91,7 @@ Console.WriteLine(string.Create(culture, $"apply-to-route ({samples} Ingresses, 
 // (2) many Ingresses created at once.
 var burst = Stopwatch.StartNew();
 await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
-    await client.ApplyAsync(ResourceTypes.Ingresses, "default", $"bulk{i}", Ingress($"bulk{i}", $"bulk{i}.example"), "bench", cancellationToken: ct));
+    await ApplyIngress($"bulk{i}", $"bulk{i}.example", ct));
 var created = burst.Elapsed;
 var pending = Enumerable.Range(0, count).ToHashSet();
 while (pending.Count > 0)
@@ -97,7 +105,7 @@ while (pending.Count > 0)
 }
 
 var allRouted = burst.Elapsed;
-while ((await client.ListAsync(ResourceTypes.Ingresses, "default")).Items.Count(i => i.Status?.LoadBalancer?.Ingress is { Count: > 0 }) < count + samples)
+while ((await client.NetworkingV1.ListNamespacedIngressAsync("default")).Items.Count(i => i.Status?.LoadBalancer?.Ingress is { Count: > 0 }) < count + samples)
 {
     await Task.Delay(50);
 }
@@ -110,6 +118,7 @@ Console.WriteLine(string.Join(Environment.NewLine, metrics.Split('\n').Where(l =
 await stop.CancelAsync();
 await run;
 Directory.Delete(dir, recursive: true);
+return 0;
 
 async Task<bool> Routes(string host)
 {
@@ -119,8 +128,13 @@ async Task<bool> Routes(string host)
     return response.StatusCode == HttpStatusCode.OK;
 }
 
+Task ApplyIngress(string name, string host, CancellationToken cancellationToken) =>
+    client.NetworkingV1.PatchNamespacedIngressAsync(Apply(Ingress(name, host).ToJsonString()), name, "default", fieldManager: "bench", force: true, cancellationToken: cancellationToken);
+
+static V1Patch Apply(string json) => new(json, V1Patch.PatchType.ApplyPatch);
+
 static JsonObject Ingress(string name, string host) => JsonNode.Parse("""
-    {"kind":"Ingress","metadata":{"name":"NAME","namespace":"default"},
+    {"apiVersion":"networking.k8s.io/v1","kind":"Ingress","metadata":{"name":"NAME","namespace":"default"},
      "spec":{"ingressClassName":"cloudingress","rules":[{"host":"HOST","http":{"paths":[{"path":"/","pathType":"Prefix",
        "backend":{"service":{"name":"web","port":{"number":80}}}}]}}]}}
     """.Replace("NAME", name, StringComparison.Ordinal).Replace("HOST", host, StringComparison.Ordinal))!.AsObject();

@@ -2,8 +2,9 @@ using CloudIngress.Controller.Cluster;
 using CloudIngress.Core.Build;
 using CloudIngress.Core.Providers;
 using CloudIngress.Emulators.Kubernetes;
-using CloudIngress.Kubernetes.Api;
-using CloudIngress.Kubernetes.Leader;
+using CloudIngress.Kubernetes.Client;
+using CloudIngress.Tests;
+using k8s;
 using CloudIngress.Proxy;
 using CloudIngress.Proxy.Hosting;
 using CloudIngress.Proxy.Provider;
@@ -19,23 +20,33 @@ namespace CloudIngress.EndToEnd.Tests;
 /// <summary>An emulated API server, echo backends on 127.0.0.1, kubectl, and controller replicas in this process.</summary>
 internal sealed class ClusterHarness : IAsyncDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("cloudingress-e2e-").FullName;
+    private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("cloudingress-e2e-").FullName;
     private readonly List<WebApplication> _backends = [];
     private readonly List<Replica> _replicas = [];
     private readonly ILoggerFactory _loggers;
 
-    private ClusterHarness(KubernetesApiEmulator api, ILoggerFactory loggers)
+    private ClusterHarness(KubernetesApiEmulator api, ILoggerFactory loggers, EmulatorSecurity? security)
     {
         Api = api;
         _loggers = loggers;
-        Client = new KubernetesClient(new HttpClient { BaseAddress = api.Url }) { InitialBackoff = TimeSpan.FromMilliseconds(20) };
+        Security = security;
+        Client = TestKube.Client(api.Url, security?.Ca, security is null ? null : TestToken);
         Kubeconfig = Path.Combine(_dir, "kubeconfig");
         File.WriteAllText(Kubeconfig, api.Kubeconfig());
     }
 
+    /// <summary>The token the harness (and kubectl) authenticate with when the API server checks.</summary>
+    public const string TestToken = "test-token";
+
     public KubernetesApiEmulator Api { get; }
 
-    public KubernetesClient Client { get; }
+    /// <summary>TLS and authentication of the API server, when it checks them.</summary>
+    public EmulatorSecurity? Security { get; }
+
+    /// <summary>A scratch directory removed with the harness.</summary>
+    public string Directory => _dir;
+
+    public IKubernetes Client { get; }
 
     public string Kubeconfig { get; }
 
@@ -47,7 +58,11 @@ internal sealed class ClusterHarness : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<ClusterHarness> StartAsync(ILoggerFactory loggers) => new(await KubernetesApiEmulator.StartAsync(), loggers);
+    public static async Task<ClusterHarness> StartAsync(ILoggerFactory loggers, EmulatorSecurity? security = null)
+    {
+        security?.Tokens.TryAdd(TestToken, true);
+        return new(await KubernetesApiEmulator.StartAsync(security), loggers, security);
+    }
 
     /// <summary>A backend answering every request with its name; returns its port.</summary>
     public async Task<int> StartBackendAsync(string name)
@@ -78,7 +93,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
                 }
                 : null,
         };
-        var client = new KubernetesClient(new HttpClient { BaseAddress = Api.Url }) { InitialBackoff = TimeSpan.FromMilliseconds(20) };
+        var client = TestKube.Client(Api.Url, Security?.Ca, Security is null ? null : TestToken);
         var controller = new ClusterController(client, options, _loggers);
         var started = new TaskCompletionSource<ProxyServer>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stop = new CancellationTokenSource();
@@ -120,7 +135,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
         await Api.DisposeAsync();
         Client.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        System.IO.Directory.Delete(_dir, recursive: true);
     }
 
 }
@@ -137,7 +152,7 @@ internal sealed class FixedProvider(IProvider provider) : IProviderDefinition
     public ProviderConfiguration Configure(ProviderSettings settings) => ProviderConfiguration.Ok(provider);
 }
 
-internal sealed class Replica(ClusterController controller, ProxyServer server, KubernetesClient client, CancellationTokenSource stop, Task run)
+internal sealed class Replica(ClusterController controller, ProxyServer server, IKubernetes client, CancellationTokenSource stop, Task run)
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.Zero }) { Timeout = TimeSpan.FromSeconds(5) };
     private bool _stopped;

@@ -1,5 +1,6 @@
-using CloudIngress.Kubernetes.Api;
 using CloudIngress.Tests;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using System.Diagnostics;
 using System.Net;
@@ -112,10 +113,10 @@ public sealed class ControllerEndToEndTests(Xunit.Abstractions.ITestOutputHelper
         var renewals = new HashSet<string>(StringComparer.Ordinal);
         await Eventually.Until(async () =>
         {
-            var lease = (await _cluster.Client.GetAsync(ResourceTypes.Leases, "default", "cloudingress-leader")).Spec!;
+            var lease = (await _cluster.Client.CoordinationV1.ReadNamespacedLeaseAsync("cloudingress-leader", "default")).Spec!;
             holder ??= lease.HolderIdentity;
             Assert.Equal(holder, lease.HolderIdentity);
-            renewals.Add(lease.RenewTime!);
+            renewals.Add(lease.RenewTime!.Value.ToString("O"));
             return renewals.Count >= 5;
         }, Soon, "several renewals of the leader's Lease");
         var (leader, follower) = holder == "replica-a" ? (a, b) : (b, a);
@@ -130,8 +131,8 @@ public sealed class ControllerEndToEndTests(Xunit.Abstractions.ITestOutputHelper
         await leader.StopAsync();
         await Eventually.Until(() => Task.FromResult(follower.Controller.IsLeader), Soon, "failover");
         // The new leader repairs status drift it now owns: clear it by hand, and it comes back.
-        await _cluster.Client.PatchAsync(ResourceTypes.Ingresses, "default", "shop",
-            System.Text.Json.Nodes.JsonNode.Parse("""{"status":{"loadBalancer":{"ingress":null}}}""")!, "status");
+        await _cluster.Client.NetworkingV1.PatchNamespacedIngressStatusAsync(
+            new V1Patch("""{"status":{"loadBalancer":{"ingress":null}}}""", V1Patch.PatchType.MergePatch), "shop", "default");
         await _cluster.ApplyAsync(Ingress("shop", "shop.example", "/v2", "web"));
         await Eventually.Until(async () => await AddressOf("shop") == "192.0.2.10", Soon, "status written by the new leader");
         Assert.Matches(@"cloudingress_status_writes_total\{result=""success""\} [1-9]", await follower.AdminAsync("/metrics"));
@@ -147,16 +148,16 @@ public sealed class ControllerEndToEndTests(Xunit.Abstractions.ITestOutputHelper
         await Eventually.Until(async () => (await replica.GetAsync("shop.example", "/")).Status == HttpStatusCode.OK, Soon, "the good Ingress routes");
         await Eventually.Until(async () => (await _cluster.KubectlAsync(null, "get", "events", "-o", "jsonpath={range .items[*]}{.involvedObject.name} {.reason}{\"\\n\"}{end}"))
             .Contains("broken ", StringComparison.Ordinal), Soon, "an Event on the broken Ingress");
-        var events = await _cluster.Client.ListAsync(ResourceTypes.Events, "default");
+        var events = await _cluster.Client.CoreV1.ListNamespacedEventAsync("default");
         Assert.Single(events.Items, e => e.InvolvedObject.Name == "broken");
         await _cluster.ApplyAsync(Ingress("other", "other.example", "/", "web"));
         await Eventually.Until(async () => (await replica.GetAsync("other.example", "/")).Status == HttpStatusCode.OK, Soon, "a later Ingress routes");
-        Assert.Single((await _cluster.Client.ListAsync(ResourceTypes.Events, "default")).Items, e => e.InvolvedObject.Name == "broken");
+        Assert.Single((await _cluster.Client.CoreV1.ListNamespacedEventAsync("default")).Items, e => e.InvolvedObject.Name == "broken");
     }
 
     private async Task<string?> AddressOf(string ingress)
     {
-        var status = (await _cluster.Client.GetAsync(ResourceTypes.Ingresses, "default", ingress)).Status?.LoadBalancer?.Ingress;
+        var status = (await _cluster.Client.NetworkingV1.ReadNamespacedIngressAsync(ingress, "default")).Status?.LoadBalancer?.Ingress;
         return status is [var only] ? only.Ip ?? only.Hostname : null;
     }
 

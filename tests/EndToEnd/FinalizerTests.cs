@@ -1,7 +1,9 @@
 using CloudIngress.Core.Model;
 using CloudIngress.Core.Providers;
-using CloudIngress.Kubernetes.Api;
+using CloudIngress.Kubernetes.Client;
+using CloudIngress.Kubernetes.Observe;
 using CloudIngress.Tests;
+using k8s;
 using Microsoft.Extensions.Logging;
 
 namespace CloudIngress.EndToEnd.Tests;
@@ -64,15 +66,15 @@ public sealed class FinalizerTests(Xunit.Abstractions.ITestOutputHelper output) 
     {
         try
         {
-            return await _cluster.Client.GetAsync(ResourceTypes.Ingresses, "default", "shop");
+            return CoreMapper.Ingress(await _cluster.Client.NetworkingV1.ReadNamespacedIngressAsync("shop", "default"));
         }
-        catch (KubernetesApiException e) when (e.IsNotFound)
+        catch (Exception e) when (ApiErrors.IsNotFound(e))
         {
             return null;
         }
     }
 
-    private sealed class RecordingCloud(KubernetesClient client) : IProvider
+    private sealed class RecordingCloud(IKubernetes client) : IProvider
     {
         private readonly Dictionary<string, string> _addresses = [];
 
@@ -115,7 +117,7 @@ public sealed class FinalizerTests(Xunit.Abstractions.ITestOutputHelper output) 
             {
                 foreach (var member in frontend.Members)
                 {
-                    var stored = await client.GetAsync(ResourceTypes.Ingresses, member.Namespace, member.Name, cancellationToken);
+                    var stored = await client.NetworkingV1.ReadNamespacedIngressAsync(member.Name, member.Namespace, cancellationToken: cancellationToken);
                     FinalizerSeenBeforeCreate &= stored.Metadata.Finalizers?.Contains("cloudingress.io/finalizer") == true;
                 }
 

@@ -1,9 +1,7 @@
 using CloudIngress.Controller.Cluster;
 using CloudIngress.Controller.Standalone;
 using CloudIngress.Core.Providers;
-using CloudIngress.Kubernetes.Api;
-using CloudIngress.Kubernetes.Config;
-using CloudIngress.Kubernetes.Leader;
+using CloudIngress.Kubernetes.Client;
 using Microsoft.Extensions.Logging;
 using System.CommandLine;
 
@@ -132,7 +130,7 @@ internal static partial class RunCommand
         ClusterConnection connection;
         try
         {
-            connection = KubernetesConfigLoader.Load(new KubeConfigOptions
+            connection = ClusterConnection.Load(new ConnectionOptions
             {
                 KubeconfigPath = parse.GetValue(kubeconfig),
                 Context = parse.GetValue(context),
@@ -151,10 +149,14 @@ internal static partial class RunCommand
             election = new LeaderElectionOptions(parse.GetValue(electionNamespace) ?? connection.Namespace, parse.GetValue(electionId)!, identity);
         }
 
-        using var client = KubernetesClient.Create(connection);
+        LogConnecting(loggers.CreateLogger("CloudIngress.Kubernetes"), connection.Configuration.Host, connection.Source);
+        using var client = connection.CreateClient();
         await new ClusterController(client, options with { Election = election }, loggers).RunAsync(null, cancellationToken);
         return ExitCodes.Ok;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "API server {Server} from {Source}")]
+    private static partial void LogConnecting(ILogger logger, string server, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "provider: {Warning}")]
     private static partial void LogProviderWarning(ILogger logger, string warning);

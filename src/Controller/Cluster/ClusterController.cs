@@ -1,8 +1,7 @@
 using CloudIngress.Controller.Reconcile;
 using CloudIngress.Core.Build;
 using CloudIngress.Core.Providers;
-using CloudIngress.Kubernetes.Api;
-using CloudIngress.Kubernetes.Leader;
+using CloudIngress.Kubernetes.Client;
 using CloudIngress.Kubernetes.Observe;
 using CloudIngress.Proxy;
 using CloudIngress.Proxy.Hosting;
@@ -54,10 +53,10 @@ internal sealed partial class ClusterController
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly ClusterCache _cache;
-    private readonly LeaderElector? _elector;
+    private readonly LeaderElection? _elector;
     private readonly ClusterPublisher _publisher;
 
-    public ClusterController(KubernetesClient client, ClusterControllerOptions options, ILoggerFactory loggers)
+    public ClusterController(k8s.IKubernetes client, ClusterControllerOptions options, ILoggerFactory loggers)
     {
         _options = options;
         _loggers = loggers;
@@ -65,7 +64,7 @@ internal sealed partial class ClusterController
         _cache = new ClusterCache(client, loggers.CreateLogger("CloudIngress.Kubernetes"), options.WatchNamespace, options.Time);
         if (options.Election is { } election)
         {
-            _elector = new LeaderElector(client, election, loggers.CreateLogger("CloudIngress.Leader"), options.Time);
+            _elector = new LeaderElection(client, election, loggers.CreateLogger("CloudIngress.Leader"), options.Time);
         }
 
         _publisher = new ClusterPublisher(client, options, () => IsLeader, options.Time, _logger);

@@ -4,7 +4,9 @@ using CloudIngress.Core.Model;
 using CloudIngress.Core.Providers;
 using CloudIngress.Core.Resources;
 using CloudIngress.Core.Snapshot;
-using CloudIngress.Kubernetes.Api;
+using CloudIngress.Kubernetes.Client;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using System.Text.Json.Nodes;
 
@@ -18,14 +20,14 @@ namespace CloudIngress.Controller.Cluster;
 internal sealed partial class ClusterPublisher : IPublisher
 {
     private const string FieldManager = "cloudingress";
-    private readonly KubernetesClient _client;
+    private readonly IKubernetes _client;
     private readonly ClusterControllerOptions _options;
     private readonly Func<bool> _isLeader;
     private readonly ILogger _logger;
     private readonly Dictionary<ObjectRef, IReadOnlyList<LoadBalancerIngress>> _desired = [];
     private readonly Lock _desiredLock = new();
 
-    public ClusterPublisher(KubernetesClient client, ClusterControllerOptions options, Func<bool> isLeader, TimeProvider time, ILogger logger)
+    public ClusterPublisher(IKubernetes client, ClusterControllerOptions options, Func<bool> isLeader, TimeProvider time, ILogger logger)
     {
         _client = client;
         _options = options;
@@ -104,20 +106,28 @@ internal sealed partial class ClusterPublisher : IPublisher
             };
             try
             {
-                await PatchAsync(change.Object, patch, null, cancellationToken);
+                await PatchAsync(change.Object, patch, status: false, cancellationToken);
                 LogFinalizer(_logger, change.Object.ToString(), change.Finalizers.Contains(FinalizerPlan.Finalizer) ? "added" : "removed");
             }
-            catch (KubernetesApiException e) when (e.IsNotFound)
+            catch (Exception e) when (ApiErrors.IsNotFound(e))
             {
             }
         }
     }
 
-    /// <summary>A merge patch on an Ingress or a Service (the two kinds that own frontends).</summary>
-    private Task PatchAsync(ObjectRef target, JsonNode patch, string? subresource, CancellationToken cancellationToken) =>
-        target.Kind == Service.KindValue
-            ? _client.PatchAsync(ResourceTypes.Services, target.Namespace, target.Name, patch, subresource, cancellationToken)
-            : _client.PatchAsync(ResourceTypes.Ingresses, target.Namespace, target.Name, patch, subresource, cancellationToken);
+    /// <summary>A merge patch, as <see cref="FieldManager"/>, on an Ingress or a Service (the two kinds that own frontends), or on its /status.</summary>
+    private async Task PatchAsync(ObjectRef target, JsonNode patch, bool status, CancellationToken cancellationToken)
+    {
+        var body = new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch);
+        var (ns, name) = (target.Namespace ?? ObjectRefs.DefaultNamespace, target.Name);
+        _ = (target.Kind == Service.KindValue, status) switch
+        {
+            (true, false) => (object)await _client.CoreV1.PatchNamespacedServiceAsync(body, name, ns, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            (true, true) => await _client.CoreV1.PatchNamespacedServiceStatusAsync(body, name, ns, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            (false, false) => await _client.NetworkingV1.PatchNamespacedIngressAsync(body, name, ns, fieldManager: FieldManager, cancellationToken: cancellationToken),
+            (false, true) => await _client.NetworkingV1.PatchNamespacedIngressStatusAsync(body, name, ns, fieldManager: FieldManager, cancellationToken: cancellationToken),
+        };
+    }
 
     /// <summary>The <c>--publish-service</c>'s address (its load balancer's, else its cluster IP); null when there is none.</summary>
     private async Task<IReadOnlyList<string>?> PublishServiceAddressesAsync(CancellationToken cancellationToken)
@@ -130,15 +140,15 @@ internal sealed partial class ClusterPublisher : IPublisher
         var slash = reference.IndexOf('/', StringComparison.Ordinal);
         try
         {
-            var service = await _client.GetAsync(ResourceTypes.Services, reference[..slash], reference[(slash + 1)..], cancellationToken);
+            var service = await _client.CoreV1.ReadNamespacedServiceAsync(reference[(slash + 1)..], reference[..slash], cancellationToken: cancellationToken);
             var balanced = service.Status?.LoadBalancer?.Ingress?.Select(i => i.Ip ?? i.Hostname).OfType<string>().ToList() ?? [];
             return balanced.Count > 0 ? balanced
                 : service.Spec?.ClusterIP is { Length: > 0 } ip && ip != "None" ? [ip]
                 : null;
         }
-        catch (KubernetesApiException e)
+        catch (Exception e) when (ApiErrors.IsApiFailure(e))
         {
-            LogPublishServiceFailed(_logger, reference, e.Message);
+            LogPublishServiceFailed(_logger, reference, ApiErrors.Describe(e));
             return null;
         }
     }
@@ -166,19 +176,19 @@ internal sealed partial class ClusterPublisher : IPublisher
         {
             // A merge patch replaces the list as a whole and removes it with null, which is what
             // "these are the addresses now" means; it never touches the rest of the object.
-            await PatchAsync(target, patch, "status", cancellationToken);
+            await PatchAsync(target, patch, status: true, cancellationToken);
             Metrics.StatusWritten(success: true);
             LogStatusWritten(_logger, target.ToString(), desired.Count == 0 ? "(cleared)" : string.Join(", ", desired.Select(i => i.Ip ?? i.Hostname)));
             return true;
         }
-        catch (KubernetesApiException e) when (e.IsNotFound)
+        catch (Exception e) when (ApiErrors.IsNotFound(e))
         {
             return true; // deleted meanwhile: nothing to publish
         }
-        catch (KubernetesApiException e)
+        catch (Exception e) when (ApiErrors.IsApiFailure(e))
         {
             Metrics.StatusWritten(success: false);
-            LogStatusFailed(_logger, target.ToString(), e.Message);
+            LogStatusFailed(_logger, target.ToString(), ApiErrors.Describe(e));
             lock (_desiredLock)
             {
                 _desired.TryAdd(target, desired);

@@ -1,7 +1,8 @@
 using CloudIngress.Core.Diagnostics;
-using CloudIngress.Core.Resources;
 using CloudIngress.Core.Snapshot;
-using CloudIngress.Kubernetes.Api;
+using CloudIngress.Kubernetes.Client;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging;
 using System.Security.Cryptography;
 using System.Text;
@@ -15,10 +16,10 @@ namespace CloudIngress.Controller.Cluster;
 /// derive from the object and the finding, so a restarted leader bumps the existing Event rather
 /// than adding a duplicate. Timestamps and the repeat interval follow <paramref name="time"/>.
 /// </summary>
-internal sealed partial class EventRecorder(KubernetesClient client, string component, string instance, ILogger logger, TimeProvider? time = null)
+internal sealed partial class EventRecorder(IKubernetes client, string component, string instance, ILogger logger, TimeProvider? time = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly Dictionary<string, (KubernetesEvent Event, DateTimeOffset Sent)> _sent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Corev1Event Event, DateTimeOffset Sent)> _sent = new(StringComparer.Ordinal);
 
     public TimeSpan RepeatInterval { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -44,9 +45,9 @@ internal sealed partial class EventRecorder(KubernetesClient client, string comp
                 _sent[name] = (sent, now);
                 Emitted++;
             }
-            catch (KubernetesApiException e)
+            catch (Exception e) when (ApiErrors.IsApiFailure(e))
             {
-                LogEventFailed(logger, d.Object.ToString(), d.Code, e.Message);
+                LogEventFailed(logger, d.Object.ToString(), d.Code, ApiErrors.Describe(e));
             }
         }
 
@@ -56,42 +57,46 @@ internal sealed partial class EventRecorder(KubernetesClient client, string comp
         }
     }
 
-    private async Task<KubernetesEvent> CreateOrBumpAsync(string name, Diagnostic d, ClusterSnapshot snapshot, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Corev1Event> CreateOrBumpAsync(string name, Diagnostic d, ClusterSnapshot snapshot, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ns = d.Object.Namespace ?? ObjectRefs.DefaultNamespace;
         try
         {
-            return await client.CreateAsync(ResourceTypes.Events, ns, new KubernetesEvent
+            return await client.CoreV1.CreateNamespacedEventAsync(new Corev1Event
             {
-                Metadata = new ObjectMeta { Name = name, Namespace = ns },
-                InvolvedObject = new ObjectReference
+                Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
+                InvolvedObject = new V1ObjectReference
                 {
                     ApiVersion = d.Object.Kind is "Ingress" or "IngressClass" ? "networking.k8s.io/v1" : "v1",
                     Kind = d.Object.Kind,
-                    Namespace = d.Object.Namespace,
+                    NamespaceProperty = d.Object.Namespace,
                     Name = d.Object.Name,
                     Uid = Uid(d.Object, snapshot),
                 },
                 Reason = d.Code,
                 Message = Truncate($"{(d.Field is null ? string.Empty : d.Field + ": ")}{d.Message}"),
                 Type = d.Severity == DiagnosticSeverity.Info ? "Normal" : "Warning",
-                Source = new EventSource { Component = component },
-                FirstTimestamp = KubernetesTime.Time(now),
-                LastTimestamp = KubernetesTime.Time(now),
+                Source = new V1EventSource { Component = component },
+                FirstTimestamp = Seconds(now),
+                LastTimestamp = Seconds(now),
+                Count = 1,
                 ReportingComponent = component,
                 ReportingInstance = instance,
-            }, cancellationToken);
+            }, ns, cancellationToken: cancellationToken);
         }
-        catch (KubernetesApiException e) when (e.Status == System.Net.HttpStatusCode.Conflict)
+        catch (Exception e) when (ApiErrors.IsConflict(e))
         {
-            return await BumpAsync(await client.GetAsync(ResourceTypes.Events, ns, name, cancellationToken), now, cancellationToken);
+            return await BumpAsync(await client.CoreV1.ReadNamespacedEventAsync(name, ns, cancellationToken: cancellationToken), now, cancellationToken);
         }
     }
 
-    private Task<KubernetesEvent> BumpAsync(KubernetesEvent known, DateTimeOffset now, CancellationToken cancellationToken) =>
-        client.PatchAsync(ResourceTypes.Events, known.Metadata.Namespace, known.Metadata.Name!,
-            new System.Text.Json.Nodes.JsonObject { ["count"] = known.Count + 1, ["lastTimestamp"] = KubernetesTime.Time(now) },
-            cancellationToken: cancellationToken);
+    private Task<Corev1Event> BumpAsync(Corev1Event known, DateTimeOffset now, CancellationToken cancellationToken) =>
+        client.CoreV1.PatchNamespacedEventAsync(
+            new V1Patch(new System.Text.Json.Nodes.JsonObject { ["count"] = (known.Count ?? 1) + 1, ["lastTimestamp"] = Seconds(now).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture) }.ToJsonString(), V1Patch.PatchType.MergePatch),
+            known.Metadata.Name, known.Metadata.NamespaceProperty, cancellationToken: cancellationToken);
+
+    /// <summary>Event timestamps are Time, whole seconds.</summary>
+    private static DateTime Seconds(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), DateTimeKind.Utc);
 
     /// <summary><c>&lt;object&gt;.&lt;hash of the finding&gt;</c>: stable across restarts, unique per finding.</summary>
     private static string EventName(Diagnostic d)
@@ -103,7 +108,7 @@ internal sealed partial class EventRecorder(KubernetesClient client, string comp
 
     private static string? Uid(ObjectRef o, ClusterSnapshot snapshot)
     {
-        IEnumerable<IKubernetesObject> all = o.Kind switch
+        IEnumerable<Core.Resources.IKubernetesObject> all = o.Kind switch
         {
             "Ingress" => snapshot.Ingresses,
             "Service" => snapshot.Services,

@@ -1,7 +1,8 @@
 using CloudIngress.Core.Annotations;
 using CloudIngress.Core.Resources;
 using CloudIngress.Core.Snapshot;
-using CloudIngress.Kubernetes.Api;
+using CloudIngress.Kubernetes.Client;
+using k8s;
 using Microsoft.Extensions.Logging;
 using System.Threading.Channels;
 
@@ -19,23 +20,23 @@ public sealed partial class ClusterCache
     private static readonly string[] SecretAnnotationKeys =
         [.. AnnotationCatalog.Get(AnnotationCatalog.AuthSecretSetting).Keys.Concat(AnnotationCatalog.Get(AnnotationCatalog.BackendCaSecretSetting).Keys).Select(k => k.Name)];
 
-    private readonly KubernetesClient _client;
+    private readonly IKubernetes _client;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Channel<bool> _changes = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private HashSet<string> _referenced = new(StringComparer.Ordinal);
     private long _lastChange;
 
-    public ClusterCache(KubernetesClient client, ILogger logger, string? watchNamespace = null, TimeProvider? time = null)
+    public ClusterCache(IKubernetes client, ILogger logger, string? watchNamespace = null, TimeProvider? time = null)
     {
         _client = client;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        Ingresses = new Informer<Ingress>(client, ResourceTypes.Ingresses, watchNamespace, logger, time: _time);
-        IngressClasses = new Informer<IngressClass>(client, ResourceTypes.IngressClasses, null, logger, time: _time);
-        Services = new Informer<Service>(client, ResourceTypes.Services, watchNamespace, logger, time: _time);
-        EndpointSlices = new Informer<EndpointSlice>(client, ResourceTypes.EndpointSlices, watchNamespace, logger, time: _time);
-        Secrets = new Informer<Secret>(client, ResourceTypes.Secrets, watchNamespace, logger, Keep, _time);
+        Ingresses = new Informer<Ingress>(ObservedKinds.Ingresses(client, watchNamespace), logger, time: _time);
+        IngressClasses = new Informer<IngressClass>(ObservedKinds.IngressClasses(client), logger, time: _time);
+        Services = new Informer<Service>(ObservedKinds.Services(client, watchNamespace), logger, time: _time);
+        EndpointSlices = new Informer<EndpointSlice>(ObservedKinds.EndpointSlices(client, watchNamespace), logger, time: _time);
+        Secrets = new Informer<Secret>(ObservedKinds.Secrets(client, watchNamespace), logger, Keep, _time);
 
         Ingresses.Changed += (_, _) => OnIngressChanged();
         IngressClasses.Changed += (_, _) => Signal();
@@ -169,11 +170,11 @@ public sealed partial class ClusterCache
             {
                 try
                 {
-                    Secrets.Put(await _client.GetAsync(ResourceTypes.Secrets, stub.Metadata.Namespace, stub.Metadata.Name!));
+                    Secrets.Put(CoreMapper.Secret(await _client.CoreV1.ReadNamespacedSecretAsync(stub.Metadata.Name!, stub.Metadata.Namespace!)));
                 }
-                catch (KubernetesApiException e)
+                catch (Exception e) when (ApiErrors.IsApiFailure(e))
                 {
-                    LogFetchFailed(_logger, stub.Metadata.Namespace, stub.Metadata.Name, e.Message);
+                    LogFetchFailed(_logger, stub.Metadata.Namespace, stub.Metadata.Name, ApiErrors.Describe(e));
                 }
             }
 

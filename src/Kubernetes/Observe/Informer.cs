@@ -1,5 +1,5 @@
 using CloudIngress.Core.Resources;
-using CloudIngress.Kubernetes.Api;
+using WatchEventType = k8s.WatchEventType;
 using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
 
@@ -12,8 +12,7 @@ namespace CloudIngress.Kubernetes.Observe;
 /// update is ever missed. <paramref name="store"/> may keep a reduced copy of an object; the
 /// backoff waits on <paramref name="time"/>.
 /// </summary>
-public sealed partial class Informer<T>(KubernetesClient client, ResourceType<T> type, string? ns, ILogger logger, Func<T, T>? store = null,
-    TimeProvider? time = null)
+public sealed partial class Informer<T>(IResourceFeed<T> feed, ILogger logger, Func<T, T>? store = null, TimeProvider? time = null)
     where T : class, IKubernetesObject
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -52,7 +51,7 @@ public sealed partial class Informer<T>(KubernetesClient client, ResourceType<T>
                     failures = 0;
                 }
 
-                await foreach (var change in client.WatchAsync(type, ns, version, cancellationToken: cancellationToken))
+                await foreach (var change in feed.WatchAsync(version, cancellationToken))
                 {
                     version = change.ResourceVersion.Length > 0 ? change.ResourceVersion : version;
                     if (change.Type != WatchEventType.Bookmark && change.Object is { } obj)
@@ -68,14 +67,14 @@ public sealed partial class Informer<T>(KubernetesClient client, ResourceType<T>
             catch (ResourceExpiredException)
             {
                 Interlocked.Increment(ref _restarts);
-                LogExpired(logger, type.Plural);
+                LogExpired(logger, feed.Plural);
                 version = null;
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OutOfMemoryException)
             {
                 Interlocked.Increment(ref _restarts);
                 var delay = TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, failures++)) * (0.5 + Random.Shared.NextDouble()));
-                LogRetry(logger, type.Plural, e.GetType().Name, e.Message, delay.TotalMilliseconds);
+                LogRetry(logger, feed.Plural, e.GetType().Name, Client.ApiErrors.Describe(e), delay.TotalMilliseconds);
                 try
                 {
                     await Task.Delay(delay, _time, cancellationToken);
@@ -90,9 +89,32 @@ public sealed partial class Informer<T>(KubernetesClient client, ResourceType<T>
 
     private async Task<string> RelistAsync(CancellationToken cancellationToken)
     {
-        var list = await client.ListAsync(type, ns, cancellationToken: cancellationToken);
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in list.Items)
+        string? version = null;
+        string? next = null;
+        do
+        {
+            // Page by page, so that only one page of the package's models is alive at a time.
+            var page = await feed.ListAsync(next, cancellationToken);
+            version ??= page.ResourceVersion;
+            next = page.Continue;
+            Merge(page.Items, seen);
+        }
+        while (next is not null);
+
+        foreach (var gone in _items.Where(i => !seen.Contains(i.Key)).ToList())
+        {
+            Apply(WatchEventType.Deleted, gone.Value);
+        }
+
+        Synced = true;
+        _synced.TrySetResult();
+        return version;
+    }
+
+    private void Merge(IReadOnlyList<T> items, HashSet<string> seen)
+    {
+        foreach (var item in items)
         {
             var key = Key(item.Metadata.Namespace, item.Metadata.Name);
             seen.Add(key);
@@ -102,15 +124,6 @@ public sealed partial class Informer<T>(KubernetesClient client, ResourceType<T>
                 Apply(known is null ? WatchEventType.Added : WatchEventType.Modified, item);
             }
         }
-
-        foreach (var gone in _items.Where(i => !seen.Contains(i.Key)).ToList())
-        {
-            Apply(WatchEventType.Deleted, gone.Value);
-        }
-
-        Synced = true;
-        _synced.TrySetResult();
-        return list.ResourceVersion;
     }
 
     private void Apply(WatchEventType kind, T item)

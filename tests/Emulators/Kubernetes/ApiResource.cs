@@ -19,5 +19,9 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
         new("networking.k8s.io", "v1", "IngressClass", "ingressclasses", Namespaced: false, HasStatus: false),
         new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", Namespaced: true, HasStatus: false),
         new("coordination.k8s.io", "v1", "Lease", "leases", Namespaced: true, HasStatus: false),
+        // MetalLB's CRDs, as a cluster with MetalLB installed serves them.
+        new("metallb.io", "v1beta1", "IPAddressPool", "ipaddresspools", Namespaced: true, HasStatus: false),
+        new("metallb.io", "v1beta1", "L2Advertisement", "l2advertisements", Namespaced: true, HasStatus: false),
+        new("metallb.io", "v1beta1", "BGPAdvertisement", "bgpadvertisements", Namespaced: true, HasStatus: false),
     ];
 }

@@ -41,14 +41,20 @@ public sealed class ApiStore(int historyLimit = 1000)
 
     public (List<JsonObject> Items, long ResourceVersion) List(ApiResource resource, string? ns, Func<JsonObject, bool> selector)
     {
+        var (page, total, version) = ListPage(resource, ns, selector, 0, int.MaxValue);
+        return (page, version);
+    }
+
+    /// <summary>One page of a list in name order, and how many items the whole list has; only the page is copied.</summary>
+    public (List<JsonObject> Page, int Total, long ResourceVersion) ListPage(ApiResource resource, string? ns, Func<JsonObject, bool> selector, int skip, int take)
+    {
         lock (_lock)
         {
-            var items = _objects
+            var matching = _objects
                 .Where(o => o.Key.Plural == resource.Plural && (ns is null || o.Key.Namespace == ns) && selector(o.Value))
                 .OrderBy(o => o.Key.Namespace, StringComparer.Ordinal).ThenBy(o => o.Key.Name, StringComparer.Ordinal)
-                .Select(o => (JsonObject)o.Value.DeepClone())
                 .ToList();
-            return (items, _resourceVersion);
+            return ([.. matching.Skip(skip).Take(take).Select(o => (JsonObject)o.Value.DeepClone())], matching.Count, _resourceVersion);
         }
     }
 

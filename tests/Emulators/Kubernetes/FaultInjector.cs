@@ -8,6 +8,10 @@ public sealed class FaultInjector
 {
     private readonly Lock _lock = new();
     private readonly List<Fault> _faults = [];
+    private int _served;
+
+    /// <summary>Faults served so far (failures and delays).</summary>
+    public int Served => Volatile.Read(ref _served);
 
     /// <summary>The next <paramref name="count"/> requests whose path contains <paramref name="pathContains"/> fail with <paramref name="status"/>.</summary>
     public void FailNext(int count, int status, string pathContains = "", TimeSpan? retryAfter = null)
@@ -51,6 +55,8 @@ public sealed class FaultInjector
         {
             return;
         }
+
+        Interlocked.Increment(ref _served);
 
         if (fault.Delay > TimeSpan.Zero)
         {

@@ -18,48 +18,90 @@ namespace CloudIngress.Emulators.Kubernetes;
 /// </summary>
 public sealed class KubernetesApiEmulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly EmulatorSecurity? _security;
+    private WebApplication _app = null!;
 
-    private KubernetesApiEmulator(WebApplication app)
+    private KubernetesApiEmulator(EmulatorSecurity? security)
     {
-        _app = app;
+        _security = security;
     }
+
+    /// <summary>Who each authenticated request was from: <c>token:VALUE</c> or <c>cert:SUBJECT</c>, in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Identities { get; } = new();
 
     public ApiStore Store { get; } = new();
 
     public FaultInjector Faults { get; } = new();
 
+    /// <summary>Requests received, as "METHOD /path?query", in order: tests wait for a client's next request instead of sleeping.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Received { get; } = new();
+
     public Uri Url { get; private set; } = null!;
 
-    /// <summary>A kubeconfig (bearer token, current context "emulator") for kubectl and <c>--kubeconfig</c>.</summary>
-    public string Kubeconfig() => $$$"""
+    /// <summary>A kubeconfig (current context "emulator", the CA when serving TLS) for kubectl and <c>--kubeconfig</c>; bearer token by default.</summary>
+    public string Kubeconfig(string user = "{token: test-token}") => $$$"""
         apiVersion: v1
         kind: Config
         current-context: emulator
-        clusters: [{name: emulator, cluster: {server: "{{{Url.ToString().TrimEnd('/')}}}"}}]
-        users: [{name: tester, user: {token: test-token}}]
+        clusters: [{name: emulator, cluster: {server: "{{{Url.ToString().TrimEnd('/')}}}"{{{(_security is null ? string.Empty : ", certificate-authority-data: " + Convert.ToBase64String(Encoding.UTF8.GetBytes(_security.Ca.ExportCertificatePem())))}}}}}]
+        users: [{name: tester, user: {{{user}}}}]
         contexts: [{name: emulator, context: {cluster: emulator, user: tester}}]
         """;
 
     /// <summary>How often watches that asked for bookmarks get one.</summary>
     public TimeSpan BookmarkInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    public static async Task<KubernetesApiEmulator> StartAsync()
+    /// <summary>Plain HTTP without authentication; or, with <paramref name="security"/>, TLS and only its tokens and client certificates admitted (401 otherwise).</summary>
+    public static async Task<KubernetesApiEmulator> StartAsync(EmulatorSecurity? security = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var emulator = new KubernetesApiEmulator(app);
+        var emulator = new KubernetesApiEmulator(security);
         foreach (var ns in new[] { "default", "kube-system", "kube-public" })
         {
             emulator.Store.EnsureNamespace(ns);
         }
 
-        app.Run(emulator.HandleAsync);
-        await app.StartAsync();
-        emulator.Url = new Uri(app.Urls.First());
+        await emulator.ListenAsync(0);
         return emulator;
+    }
+
+    /// <summary>
+    /// An API server restart: every connection closed, nothing served while <paramref name="whileDown"/>
+    /// runs (it may change the store, as other clients of a real cluster would), then the same
+    /// store served again on the same port.
+    /// </summary>
+    public async Task RestartAsync(Func<Task>? whileDown = null)
+    {
+        Store.DropWatches();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        if (whileDown is not null)
+        {
+            await whileDown();
+        }
+
+        await ListenAsync(Url.Port);
+    }
+
+    private async Task ListenAsync(int port)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, listen =>
+        {
+            if (_security is { } security)
+            {
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = security.ServerCertificate;
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.AllowCertificate;
+                    https.ClientCertificateValidation = (certificate, _, _) => security.Issued(certificate);
+                });
+            }
+        }));
+        _app = builder.Build();
+        _app.Run(HandleAsync);
+        await _app.StartAsync();
+        Url = new Uri(_app.Urls.First());
     }
 
     public async ValueTask DisposeAsync()
@@ -70,8 +112,14 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
+        Received.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
         try
         {
+            if (_security is not null && !Authenticate(context))
+            {
+                throw new ApiError(401, "Unauthorized", "Unauthorized");
+            }
+
             await Faults.ApplyAsync(context);
             if (context.Response.HasStarted)
             {
@@ -99,6 +147,25 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
         {
             await WriteJson(context, 500, new ApiError(500, "InternalError", e.GetType().Name + ": " + e.Message).ToStatus());
         }
+    }
+
+    /// <summary>A bearer token the security admits, or a client certificate its CA issued (the API server's two ways we use).</summary>
+    private bool Authenticate(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.Ordinal) && _security!.Tokens.ContainsKey(authorization[7..]))
+        {
+            Identities.Enqueue("token:" + authorization[7..]);
+            return true;
+        }
+
+        if (context.Connection.ClientCertificate is { } certificate && _security!.Issued(certificate))
+        {
+            Identities.Enqueue("cert:" + certificate.Subject);
+            return true;
+        }
+
+        return false;
     }
 
     private async Task DispatchAsync(HttpContext context, ApiRoute route)
@@ -145,7 +212,6 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
 
     private JsonObject ListResponse(ApiRoute route, string? labels, string? fields, string? limitText, string? continueToken)
     {
-        var (items, version) = Store.List(route.Resource, route.Resource.Namespaced && route.Namespace.Length > 0 ? route.Namespace : null, Selectors.Parse(labels, fields));
         var skip = 0;
         if (!string.IsNullOrEmpty(continueToken))
         {
@@ -154,12 +220,13 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
         }
 
         var limit = int.TryParse(limitText, CultureInfo.InvariantCulture, out var l) && l > 0 ? l : int.MaxValue;
-        var page = items.Skip(skip).Take(limit).ToList();
+        var (page, total, version) = Store.ListPage(route.Resource, route.Resource.Namespaced && route.Namespace.Length > 0 ? route.Namespace : null,
+            Selectors.Parse(labels, fields), skip, limit);
         var metadata = new JsonObject { ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture) };
-        if (skip + page.Count < items.Count)
+        if (skip + page.Count < total)
         {
             metadata["continue"] = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{skip + page.Count}:{version}"));
-            metadata["remainingItemCount"] = items.Count - skip - page.Count;
+            metadata["remainingItemCount"] = total - skip - page.Count;
         }
 
         return new JsonObject
@@ -179,7 +246,22 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
         var timeout = int.TryParse(query["timeoutSeconds"], CultureInfo.InvariantCulture, out var t) ? TimeSpan.FromSeconds(t) : TimeSpan.FromMinutes(30);
         var select = Selectors.Parse(query["labelSelector"], query["fieldSelector"]);
         var ns = route.Resource.Namespaced && route.Namespace.Length > 0 ? route.Namespace : null;
-        var (backlog, live, stop) = Store.Watch(route.Resource, ns, from);
+        List<WatchEvent> backlog;
+        System.Threading.Channels.ChannelReader<WatchEvent> live;
+        Action stop;
+        try
+        {
+            (backlog, live, stop) = Store.Watch(route.Resource, ns, from);
+        }
+        catch (ApiError e) when (e.Code == 410)
+        {
+            // As the real server (its watch cache) does: 200, one ERROR event holding the 410 Status, end of stream.
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            await WriteEvent(context, "ERROR", e.ToStatus());
+            return;
+        }
+
         try
         {
             context.Response.StatusCode = 200;

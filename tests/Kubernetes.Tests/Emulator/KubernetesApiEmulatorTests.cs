@@ -115,14 +115,18 @@ public sealed class KubernetesApiEmulatorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Watch_FromCompactedHistory_Is410Gone_DroppedWatchEnds()
+    public async Task Watch_FromCompactedHistory_IsAnExpiredErrorEvent_DroppedWatchEnds()
     {
         var before = Version(await Create("a"));
         _api.Store.CompactHistory();
         await Create("b");
+        // The real server answers 200 and streams one ERROR event with the 410 Status, then ends.
         var gone = await _http.GetAsync($"{Services}?watch=true&resourceVersion={before - 1}");
-        Assert.Equal(HttpStatusCode.Gone, gone.StatusCode);
-        Assert.Equal("Expired", (string?)(await Json(gone))["reason"]);
+        Assert.Equal(HttpStatusCode.OK, gone.StatusCode);
+        var error = JsonNode.Parse(await gone.Content.ReadAsStringAsync())!;
+        Assert.Equal("ERROR", (string?)error["type"]);
+        Assert.Equal(410, (int)error["object"]!["code"]!);
+        Assert.Equal("Expired", (string?)error["object"]!["reason"]);
 
         using var response = await _http.GetAsync($"{Services}?watch=true&resourceVersion={_api.Store.ResourceVersion}", HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());

@@ -1,113 +1,137 @@
-using CloudIngress.Core.Resources;
 using CloudIngress.Emulators.Kubernetes;
-using CloudIngress.Kubernetes.Api;
-using CloudIngress.Kubernetes.Leader;
+using CloudIngress.Kubernetes.Client;
 using CloudIngress.Tests;
+using k8s;
+using k8s.Models;
 
 namespace CloudIngress.Kubernetes.Tests.Leader;
 
-/// <summary>Lease election between candidates sharing the emulated API server.</summary>
+/// <summary>
+/// Lease election between candidates sharing the emulated API server. The package's elector runs
+/// on the wall clock and cannot take a fake one, so these use short leases and wait for events
+/// (leadership changes, the candidates' own requests), asserting what happened in which order
+/// and what the Lease records, never how long anything took.
+/// </summary>
 public sealed class LeaderElectorTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly TimeSpan RetryPeriod = TimeSpan.FromMilliseconds(200);
-    private static readonly TimeSpan RenewDeadline = TimeSpan.FromSeconds(1);
-    private readonly TestClock _clock = new();
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+    private readonly List<(LeaderElection Elector, CancellationTokenSource Stop, Task Run)> _started = [];
     private KubernetesApiEmulator _api = null!;
-    private KubernetesClient _client = null!;
+    private IKubernetes _client = null!;
 
     public async Task InitializeAsync()
     {
         _api = await KubernetesApiEmulator.StartAsync();
-        _client = new KubernetesClient(new HttpClient { BaseAddress = _api.Url }) { InitialBackoff = TimeSpan.FromMilliseconds(10) };
+        _client = TestKube.Client(_api.Url);
     }
 
     public async Task DisposeAsync()
     {
+        foreach (var (_, stop, run) in _started)
+        {
+            await stop.CancelAsync();
+            await run;
+        }
+
         await _api.DisposeAsync();
         _client.Dispose();
     }
 
     [Fact]
-    public async Task ExactlyOneLeads_AndAReleasedLeaseIsTakenOverAtOnce()
+    public async Task ExactlyOneLeads_AndRenewalsKeepTheLeaseLivePastItsDuration()
     {
-        var (a, stopA, runA) = Start("a");
-        var (b, stopB, runB) = Start("b");
-        await Round(2);
-        Assert.True(a.IsLeader ^ b.IsLeader);
-        var (leader, stopLeader, runLeader, follower) = a.IsLeader ? (a, stopA, runA, b) : (b, stopB, runB, a);
-        // Rounds past the lease's duration: renewals keep it live, so the other never takes over.
-        for (var round = 0; round < 15; round++)
+        var duration = TimeSpan.FromSeconds(3);
+        var changes = new System.Collections.Concurrent.ConcurrentQueue<(string Who, bool Leading)>();
+        var a = Start("a", duration, changes);
+        var b = Start("b", duration, changes);
+        await Eventually.Until(() => a.IsLeader || b.IsLeader, Bound, "a leader");
+        var (leader, follower) = a.IsLeader ? (a, b) : (b, a);
+        var first = await Lease();
+        // Renewals by one holder spanning twice the lease's duration, as the Lease records them:
+        // the follower had every chance to take a lease it thought expired, and must not have.
+        await Eventually.Until(async () =>
         {
-            _clock.Advance(RetryPeriod);
-            await Round(2);
-            Assert.True(leader.IsLeader && !follower.IsLeader, $"round {round}: the lead changed hands");
-        }
+            var lease = await Lease();
+            Assert.Equal(leader.Identity, lease.Spec.HolderIdentity);
+            return lease.Spec.RenewTime >= first.Spec.AcquireTime + (2 * duration);
+        }, Bound, "renewals spanning twice the lease duration");
+        Assert.Equal([(leader.Identity, true)], changes);
+        Assert.True(leader.IsLeader && !follower.IsLeader, "exactly one leader, the Lease's holder");
+        Assert.Equal(0, (await Lease()).Spec.LeaseTransitions);
+    }
 
-        var holder = (await _client.GetAsync(ResourceTypes.Leases, "default", "lock")).Spec!.HolderIdentity;
-        Assert.Equal(leader.Identity, holder);
+    [Fact]
+    public async Task AReleasedLease_IsTakenOverAtOnce_NotAfterItExpires()
+    {
+        // A minute-long lease: a takeover within the wait's bound can only come from the release.
+        var duration = TimeSpan.FromSeconds(60);
+        var a = Start("a", duration);
+        await Eventually.Until(() => a.IsLeader, Bound, "the first candidate leads");
+        var b = Start("b", duration);
+        var reads = ReadsOfTheLease();
+        await Eventually.Until(() => ReadsOfTheLease() > reads + 1, Bound, "the second candidate has seen the lease held");
+        Assert.False(b.IsLeader);
 
-        await stopLeader.CancelAsync();
-        await runLeader;
-        Assert.False(leader.IsLeader);
-        // The follower's very next round takes it: a released lease need not expire first.
-        _clock.Advance(RetryPeriod);
-        await Round(1);
-        Assert.True(follower.IsLeader, "a released lease should be taken over at the next round, not after it expired");
-        var lease = await _client.GetAsync(ResourceTypes.Leases, "default", "lock");
-        Assert.Equal(follower.Identity, lease.Spec!.HolderIdentity);
+        await StopAsync(a);
+        Assert.False(a.IsLeader);
+        Assert.Equal(string.Empty, (await Lease()).Spec.HolderIdentity); // emptied: taken over by the next candidate's next round
+        await Eventually.Until(() => b.IsLeader, Bound, "the released lease taken over");
+        var lease = await Lease();
+        Assert.Equal(b.Identity, lease.Spec.HolderIdentity);
         Assert.Equal(1, lease.Spec.LeaseTransitions);
-
-        await stopA.CancelAsync();
-        await stopB.CancelAsync();
-        await Task.WhenAll(runA, runB);
     }
 
     [Fact]
     public async Task AnAbandonedLease_IsTakenOverAfterItsDuration_NotBefore()
     {
-        await _client.CreateAsync(ResourceTypes.Leases, "default", new Lease
+        var duration = TimeSpan.FromSeconds(2);
+        await _client.CoordinationV1.CreateNamespacedLeaseAsync(new V1Lease
         {
-            Metadata = new ObjectMeta { Name = "lock", Namespace = "default" },
-            Spec = new LeaseSpec { HolderIdentity = "crashed", LeaseDurationSeconds = 2, RenewTime = KubernetesTime.MicroTime(_clock.GetUtcNow()) },
-        });
-        var seen = _clock.GetUtcNow(); // the candidate's first round reads the lease now
-        var (candidate, stop, run) = Start("next");
-        await Round(1);
-        while (!candidate.IsLeader)
+            Metadata = new V1ObjectMeta { Name = "lock", NamespaceProperty = "default" },
+            Spec = new V1LeaseSpec { HolderIdentity = "crashed", LeaseDurationSeconds = 2, AcquireTime = DateTime.UtcNow, RenewTime = DateTime.UtcNow, LeaseTransitions = 0 },
+        }, "default");
+        var candidate = Start("next", duration, renewDeadline: TimeSpan.FromSeconds(1));
+        // While the holder renews between the candidate's reads, the lease is live however many rounds pass.
+        DateTime lastRenewal = default;
+        for (var round = 0; round < 12; round++)
         {
-            Assert.True(_clock.GetUtcNow() - seen <= TimeSpan.FromSeconds(2), "not taken over once expired");
-            _clock.Advance(RetryPeriod);
-            await Round(1);
+            var reads = ReadsOfTheLease();
+            await Eventually.Until(() => ReadsOfTheLease() > reads, Bound, "the candidate's next round");
+            Assert.False(candidate.IsLeader, $"round {round}: took a lease its holder keeps renewing");
+            var lease = await Lease();
+            lastRenewal = DateTime.UtcNow;
+            lease.Spec.RenewTime = lastRenewal;
+            await _client.CoordinationV1.ReplaceNamespacedLeaseAsync(lease, "lock", "default");
         }
 
-        Assert.True(_clock.GetUtcNow() - seen > TimeSpan.FromSeconds(2), "taken over before the lease expired");
-        await stop.CancelAsync();
-        await run;
-        Assert.Null((await _client.GetAsync(ResourceTypes.Leases, "default", "lock")).Spec!.HolderIdentity);
+        // The holder stops renewing: the lease is taken over, and only once its duration has
+        // passed since the last renewal (both times as the Lease records them).
+        await Eventually.Until(() => candidate.IsLeader, Bound, "the abandoned lease taken over");
+        var taken = await Lease();
+        Assert.Equal("next", taken.Spec.HolderIdentity);
+        Assert.True(taken.Spec.AcquireTime >= lastRenewal + duration, $"taken over at {taken.Spec.AcquireTime:O}, before the lease renewed at {lastRenewal:O} expired");
+        Assert.Equal(1, taken.Spec.LeaseTransitions);
     }
 
     [Fact]
-    public async Task ALeaderThatCannotRenew_StopsLeading()
+    public async Task ALeaderThatCannotRenew_StopsLeading_AfterTrying_AndLeadsAgainOnceItCan()
     {
-        var (leader, stop, run) = Start("alone");
-        await Round(1);
-        Assert.True(leader.IsLeader);
-        var renewed = _clock.GetUtcNow();
-        _api.Faults.FailNext(1000, 500, "/leases/");
-        while (leader.IsLeader)
+        var stopped = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var leader = Start("alone", TimeSpan.FromSeconds(10), renewDeadline: TimeSpan.FromSeconds(1), retryPeriod: TimeSpan.FromMilliseconds(100));
+        await Eventually.Until(() => leader.IsLeader, Bound, "leading");
+        leader.LeadershipChanged += leading =>
         {
-            Assert.True(_clock.GetUtcNow() - renewed < RenewDeadline, "still leading at the renew deadline");
-            _clock.Advance(RetryPeriod);
-            await Round(1);
-        }
+            if (!leading)
+            {
+                stopped.TrySetResult(_api.Faults.Served);
+            }
+        };
+        _api.Faults.FailNext(100_000, 500, "/leases/");
+        var failedWhileLeading = await stopped.Task.WaitAsync(Bound);
+        Assert.True(failedWhileLeading >= 2, $"stopped after {failedWhileLeading} failed renewal(s): a leader keeps trying until its renew deadline");
 
-        Assert.True(_clock.GetUtcNow() - renewed >= RenewDeadline, "stopped leading before the renew deadline");
         _api.Faults.Clear();
-        _clock.Advance(RetryPeriod);
-        await Round(1);
-        Assert.True(leader.IsLeader);
-        await stop.CancelAsync();
-        await run;
+        await Eventually.Until(() => leader.IsLeader, Bound, "leading again once the API server answers");
     }
 
     [Fact]
@@ -118,20 +142,31 @@ public sealed class LeaderElectorTests(Xunit.Abstractions.ITestOutputHelper outp
         Assert.Null(new LeaderElectionOptions("ns", "l", "me").Problem());
     }
 
-    private (LeaderElector Elector, CancellationTokenSource Stop, Task Run) Start(string identity)
+    private LeaderElection Start(string identity, TimeSpan duration, System.Collections.Concurrent.ConcurrentQueue<(string, bool)>? changes = null,
+        TimeSpan? renewDeadline = null, TimeSpan? retryPeriod = null)
     {
         var options = new LeaderElectionOptions("default", "lock", identity)
         {
-            LeaseDuration = TimeSpan.FromSeconds(2),
-            RenewDeadline = RenewDeadline,
-            RetryPeriod = RetryPeriod,
+            LeaseDuration = duration,
+            RenewDeadline = renewDeadline ?? TimeSpan.FromSeconds(2),
+            RetryPeriod = retryPeriod ?? TimeSpan.FromMilliseconds(200),
         };
-        var elector = new LeaderElector(_client, options, new TestLogger(output), _clock);
+        Assert.Null(options.Problem());
+        var elector = new LeaderElection(TestKube.Client(_api.Url), options, new TestLogger(output));
+        elector.LeadershipChanged += leading => changes?.Enqueue((identity, leading));
         var stop = new CancellationTokenSource();
-        return (elector, stop, elector.RunAsync(stop.Token));
+        _started.Add((elector, stop, elector.RunAsync(stop.Token)));
+        return elector;
     }
 
-    /// <summary>Waits until <paramref name="candidates"/> electors have each finished a round and wait for the next.</summary>
-    private Task Round(int candidates) => Eventually.Until(() => _clock.Waiting == candidates, what: $"{candidates} candidate(s) between rounds");
+    private async Task StopAsync(LeaderElection elector)
+    {
+        var (_, stop, run) = _started.Single(s => s.Elector == elector);
+        await stop.CancelAsync();
+        await run;
+    }
 
+    private int ReadsOfTheLease() => _api.Received.Count(r => r.StartsWith("GET /apis/coordination.k8s.io/v1/namespaces/default/leases/lock", StringComparison.Ordinal));
+
+    private Task<V1Lease> Lease() => _client.CoordinationV1.ReadNamespacedLeaseAsync("lock", "default");
 }

@@ -1,7 +1,7 @@
 using CloudIngress.Emulators.Kubernetes;
-using CloudIngress.Kubernetes.Api;
 using CloudIngress.Kubernetes.Observe;
 using CloudIngress.Tests;
+using k8s;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
@@ -14,18 +14,18 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     private readonly CancellationTokenSource _stop = new();
     private readonly TestClock _clock = new();
     private KubernetesApiEmulator _api = null!;
-    private KubernetesClient _client = null!;
+    private IKubernetes _client = null!;
     private ClusterCache _cache = null!;
     private Task _running = Task.CompletedTask;
 
     public async Task InitializeAsync()
     {
         _api = await KubernetesApiEmulator.StartAsync();
-        _client = new KubernetesClient(new HttpClient { BaseAddress = _api.Url }) { InitialBackoff = TimeSpan.FromMilliseconds(10) };
-        await Apply(ResourceTypes.Services, "before", new JsonObject { ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = 80 }) } });
+        _client = TestKube.Client(_api.Url);
+        await Apply("Service", "before", new JsonObject { ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["port"] = 80 }) } });
         _cache = new ClusterCache(_client, new TestLogger(output), time: _clock);
         _running = _cache.RunAsync(_stop.Token);
-        await Eventually.Until(() => _cache.Synced);
+        await Eventually.Until(() => _cache.Synced && _api.Store.OpenWatches == 5, what: "every kind listed and watched");
         // Once synced the cache signals a first rebuild; take it, so each test starts with none pending.
         await _cache.WaitForChangesAsync(TimeSpan.Zero, TimeSpan.Zero, CancellationToken.None).WaitAsync(Bound);
     }
@@ -49,9 +49,9 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     public async Task Snapshot_HasWhatWasThere_AndFollowsChanges()
     {
         Assert.Contains(_cache.Snapshot().Services, s => s.Metadata.Name == "before");
-        await Apply(ResourceTypes.Ingresses, "web", IngressSpec());
+        await Apply("Ingress", "web", IngressSpec());
         await Eventually.Until(() => _cache.Snapshot().Ingresses.Any(i => i.Metadata.Name == "web"));
-        await _client.DeleteAsync(ResourceTypes.Services, "default", "before");
+        await _client.CoreV1.DeleteNamespacedServiceAsync("before", "default");
         await Eventually.Until(() => _cache.Snapshot().Services.Count == 0);
     }
 
@@ -60,7 +60,7 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     {
         for (var i = 0; i < 5; i++)
         {
-            await Apply(ResourceTypes.Services, $"burst{i}", new JsonObject());
+            await Apply("Service", $"burst{i}", new JsonObject());
         }
 
         var quiet = TimeSpan.FromMilliseconds(200);
@@ -83,7 +83,7 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
         for (var i = 0; i < 4; i++)
         {
             var name = $"steady{i}";
-            await Apply(ResourceTypes.Services, name, new JsonObject());
+            await Apply("Service", name, new JsonObject());
             await Eventually.Until(() => handled.Contains(name) && (batch.IsCompleted || _clock.Waiting == 1), what: $"{name} handled, the batch waiting");
             Assert.False(batch.IsCompleted, $"ended {i * step.TotalMilliseconds} ms in, before the cap, while changes kept coming within the quiet window");
             _clock.Advance(step); // the last step crosses the cap
@@ -96,19 +96,58 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     public async Task DroppedWatch_MissesNothing()
     {
         _api.Store.DropWatches();
-        await Apply(ResourceTypes.Services, "while-dropped", new JsonObject());
+        await Apply("Service", "while-dropped", new JsonObject());
         await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "while-dropped"));
         Assert.True(_cache.WatchRestarts > 0);
     }
 
     [Fact]
+    public async Task WatchDroppedMidStream_MissesNothing()
+    {
+        // Events already delivered on the stream, then it drops, then more changes.
+        await Apply("Service", "streamed", new JsonObject());
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "streamed"), what: "a change delivered on the watch");
+        var restarts = _cache.WatchRestarts;
+        _api.Store.DropWatches();
+        await Apply("Service", "after-drop", new JsonObject());
+        await _client.CoreV1.DeleteNamespacedServiceAsync("streamed", "default");
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "after-drop") && _cache.Snapshot().Services.All(s => s.Metadata.Name != "streamed"),
+            what: "the changes made after the drop");
+        Assert.True(_cache.WatchRestarts > restarts);
+    }
+
+    [Fact]
+    public async Task ApiServerRestart_MissesNothing()
+    {
+        await Apply("Service", "doomed", new JsonObject());
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "doomed"));
+        // While the server is down, other clients change things (written to its store directly).
+        var services = ApiResource.All.Single(r => r.Plural == "services");
+        await _api.RestartAsync(() =>
+        {
+            _api.Store.Delete(services, "default", "doomed");
+            _api.Store.Create(services, "default", new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Service", ["metadata"] = new JsonObject { ["name"] = "born-while-down" } });
+            return Task.CompletedTask;
+        });
+        // Informers back off on the test's clock while the server is unreachable: time moves on as the test waits.
+        await Eventually.Until(() =>
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            var names = _cache.Snapshot().Services.Select(s => s.Metadata.Name).ToList();
+            return names.Contains("born-while-down") && !names.Contains("doomed");
+        }, Bound, "the changes made while the API server was down");
+        await Apply("Service", "after-restart", new JsonObject());
+        await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "after-restart"), Bound, "a change after the restart, by the resumed watch");
+    }
+
+    [Fact]
     public async Task ExpiredHistory_Relists_AndReportsDeletions()
     {
-        await Apply(ResourceTypes.Services, "doomed", new JsonObject());
+        await Apply("Service", "doomed", new JsonObject());
         await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "doomed"));
         _api.Store.DropWatches();
-        await _client.DeleteAsync(ResourceTypes.Services, "default", "doomed");
-        await Apply(ResourceTypes.Services, "fresh", new JsonObject());
+        await _client.CoreV1.DeleteNamespacedServiceAsync("doomed", "default");
+        await Apply("Service", "fresh", new JsonObject());
         _api.Store.CompactHistory();
         _api.Store.DropWatches();
         await Eventually.Until(() => _cache.Snapshot().Services.Any(s => s.Metadata.Name == "fresh") && _cache.Snapshot().Services.All(s => s.Metadata.Name != "doomed"));
@@ -117,8 +156,8 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
     [Fact]
     public async Task Secrets_OnlyTlsAndReferencedOnesKeepTheirData_UnreferencedChangesNeedNoRebuild()
     {
-        await Apply(ResourceTypes.Secrets, "users", new JsonObject { ["type"] = "Opaque", ["data"] = new JsonObject { ["auth"] = "dXNlcjpwYXNz" } });
-        await Apply(ResourceTypes.Secrets, "site", new JsonObject { ["type"] = "kubernetes.io/tls", ["data"] = new JsonObject { ["tls.crt"] = "eA==", ["tls.key"] = "eQ==" } });
+        await Apply("Secret", "users", new JsonObject { ["type"] = "Opaque", ["data"] = new JsonObject { ["auth"] = "dXNlcjpwYXNz" } });
+        await Apply("Secret", "site", new JsonObject { ["type"] = "kubernetes.io/tls", ["data"] = new JsonObject { ["tls.crt"] = "eA==", ["tls.key"] = "eQ==" } });
         await Eventually.Until(() => _cache.Secrets.Items.Count == 2);
         Assert.Null(_cache.Secrets.Find("default", "users")!.Data);
         Assert.NotNull(_cache.Secrets.Find("default", "site")!.Data);
@@ -133,12 +172,12 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
                 handled.TrySetResult();
             }
         };
-        await Apply(ResourceTypes.Secrets, "users", new JsonObject { ["type"] = "Opaque", ["data"] = new JsonObject { ["auth"] = "b3RoZXI=" } });
+        await Apply("Secret", "users", new JsonObject { ["type"] = "Opaque", ["data"] = new JsonObject { ["auth"] = "b3RoZXI=" } });
         await handled.Task.WaitAsync(Bound);
         Assert.False(_cache.ChangePending, "a change to a Secret nobody refers to needs no rebuild");
 
         var spec = IngressSpec();
-        await Apply(ResourceTypes.Ingresses, "staff", spec, new JsonObject { ["cloudingress.io/auth-type"] = "basic", ["cloudingress.io/auth-secret"] = "users" });
+        await Apply("Ingress", "staff", spec, new JsonObject { ["cloudingress.io/auth-type"] = "basic", ["cloudingress.io/auth-secret"] = "users" });
         await Eventually.Until(() => _cache.Snapshot().Secrets.Any(s => s.Metadata.Name == "users"));
         Assert.Equal("b3RoZXI=", _cache.Secrets.Find("default", "users")!.Data!["auth"]);
     }
@@ -148,12 +187,11 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
         ["spec"] = new JsonObject { ["defaultBackend"] = new JsonObject { ["service"] = new JsonObject { ["name"] = "web", ["port"] = new JsonObject { ["number"] = 80 } } } },
     };
 
-    private async Task Apply<T>(ResourceType<T> type, string name, JsonObject body, JsonObject? annotations = null)
-        where T : class
+    private async Task Apply(string kind, string name, JsonObject body, JsonObject? annotations = null)
     {
-        body["kind"] = type == (object)ResourceTypes.Ingresses ? "Ingress" : type == (object)ResourceTypes.Secrets ? "Secret" : "Service";
+        body["kind"] = kind;
         body["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = "default", ["annotations"] = annotations };
-        await _client.ApplyAsync(type, "default", name, body, "test");
+        await _client.ApplyAsync(body);
     }
 
 }

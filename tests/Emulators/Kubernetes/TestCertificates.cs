@@ -2,9 +2,10 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace CloudIngress.Kubernetes.Tests.Config;
+namespace CloudIngress.Emulators.Kubernetes;
 
-internal static class TestCertificates
+/// <summary>A private CA and certificates it issues: the emulator's serving certificate and users' client certificates.</summary>
+public static class TestCertificates
 {
     public static X509Certificate2 CreateCa()
     {
@@ -32,6 +33,8 @@ internal static class TestCertificates
 
         request.CertificateExtensions.Add(san.Build());
         using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(8));
-        return issued.CopyWithPrivateKey(key);
+        using var withKey = issued.CopyWithPrivateKey(key);
+        // Through PKCS#12 so that the key is usable by SslStream on every platform.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 }

@@ -11,29 +11,6 @@ namespace CloudIngress.EndToEnd.Tests;
 /// </summary>
 public sealed class AwsEndToEndTests : IAsyncLifetime
 {
-    private const string Manifests = """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: default}
-        spec: {ports: [{name: http, port: 80}]}
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata: {name: web-1, namespace: default, labels: {kubernetes.io/service-name: web}}
-        addressType: IPv4
-        endpoints: [{addresses: ["10.0.7.1"]}, {addresses: ["10.0.7.2"]}]
-        ports: [{name: http, port: 8080}]
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata: {name: shop, namespace: default}
-        spec:
-          ingressClassName: cloudingress
-          rules:
-            - host: shop.example.com
-              http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
-        """;
-
     private AwsEmulator _aws = null!;
     private string _directory = null!;
 
@@ -44,7 +21,7 @@ public sealed class AwsEndToEndTests : IAsyncLifetime
         Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "test-secret");
         _aws = await AwsEmulator.StartAsync();
         _directory = Directory.CreateTempSubdirectory("cloudingress-aws-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(_directory, "shop.yaml"), Manifests);
+        await File.WriteAllTextAsync(Path.Combine(_directory, "shop.yaml"), CloudCli.Shop);
     }
 
     public async Task DisposeAsync()
@@ -56,39 +33,32 @@ public sealed class AwsEndToEndTests : IAsyncLifetime
     private string[] Aws(params string[] args) =>
         [.. args, "--provider=aws", "--cluster-name=e2e", $"--aws-region={_aws.Region}", $"--aws-endpoint={_aws.Url}"];
 
-    private static async Task<(int Code, string Output, string Error)> CliAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CloudIngressCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public async Task PlanApplyDestroy_FromAManifestsDirectory()
     {
-        var offline = await CliAsync("plan", $"--manifests={_directory}", "--provider=aws", "--cluster-name=e2e");
+        var offline = await CloudCli.RunAsync("plan", $"--manifests={_directory}", "--provider=aws", "--cluster-name=e2e");
         Assert.True(offline.Code == ExitCodes.Ok, offline.Error + offline.Output);
         Assert.True(offline.Output.Contains("+ CreateLoadBalancer ci-e2e-", StringComparison.Ordinal), offline.Output);
         Assert.Contains("host-header=shop.example.com", offline.Output, StringComparison.Ordinal);
 
-        var apply = await CliAsync(Aws("apply", $"--manifests={_directory}"));
+        var apply = await CloudCli.RunAsync(Aws("apply", $"--manifests={_directory}"));
         Assert.True(apply.Code == ExitCodes.Ok, apply.Error + apply.Output);
         var lb = Assert.Single(_aws.LoadBalancers());
         Assert.Contains($"ingress/default: {lb.DnsName}", apply.Output, StringComparison.Ordinal);
         Assert.Contains($"Ingress default/shop -> {lb.DnsName}", apply.Output, StringComparison.Ordinal);
         Assert.Contains("elasticloadbalancing:CreateLoadBalancer 1", apply.Output, StringComparison.Ordinal);
 
-        var again = await CliAsync(Aws("apply", $"--manifests={_directory}"));
+        var again = await CloudCli.RunAsync(Aws("apply", $"--manifests={_directory}"));
         Assert.Equal(ExitCodes.Ok, again.Code);
         Assert.Contains("changes: 0", again.Output, StringComparison.Ordinal);
         Assert.Contains("(0 mutating)", again.Output, StringComparison.Ordinal);
 
-        var plan = await CliAsync(Aws("plan", $"--manifests={_directory}"));
+        var plan = await CloudCli.RunAsync(Aws("plan", $"--manifests={_directory}"));
         Assert.Equal(ExitCodes.Ok, plan.Code);
         Assert.Contains("operations: 0", plan.Output, StringComparison.Ordinal);
 
-        var destroy = await CliAsync(Aws("destroy"));
+        var destroy = await CloudCli.RunAsync(Aws("destroy"));
         Assert.Equal(ExitCodes.Ok, destroy.Code);
         Assert.Contains("- DeleteLoadBalancer", destroy.Output, StringComparison.Ordinal);
         Assert.Empty(_aws.LoadBalancers());
@@ -102,11 +72,11 @@ public sealed class AwsEndToEndTests : IAsyncLifetime
         var directory = Directory.CreateTempSubdirectory("cloudingress-aws-pt-").FullName;
         try
         {
-            await File.WriteAllTextAsync(Path.Combine(directory, "secure.yaml"), Manifests.Replace(
+            await File.WriteAllTextAsync(Path.Combine(directory, "secure.yaml"), CloudCli.Shop.Replace(
                 "metadata: {name: shop, namespace: default}",
                 "metadata: {name: secure, namespace: default, annotations: {cloudingress.io/tls-mode: passthrough}}", StringComparison.Ordinal));
 
-            var plan = await CliAsync("plan", $"--manifests={directory}", "--provider=aws", "--cluster-name=e2e");
+            var plan = await CloudCli.RunAsync("plan", $"--manifests={directory}", "--provider=aws", "--cluster-name=e2e");
 
             Assert.True(plan.Code == ExitCodes.Ok, plan.Error + plan.Output);
             var create = Assert.Single(plan.Output.Split('\n'), l => l.Contains("+ CreateLoadBalancer ", StringComparison.Ordinal));
@@ -126,7 +96,7 @@ public sealed class AwsEndToEndTests : IAsyncLifetime
     {
         string[] defaults = ["--cluster-name=e2e", $"--aws-region={_aws.Region}", $"--aws-endpoint={_aws.Url}"];
         string[] args = ["apply", $"--manifests={_directory}", "--provider=aws", .. defaults.Where(d => !d.StartsWith(name + "=", StringComparison.Ordinal))];
-        var result = await CliAsync(flag is null ? args : [.. args, flag]);
+        var result = await CloudCli.RunAsync(flag is null ? args : [.. args, flag]);
         Assert.Equal(ExitCodes.UnusableInput, result.Code);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
         Assert.Empty(_aws.LoadBalancers());
@@ -135,7 +105,7 @@ public sealed class AwsEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task UnreachableEndpoint_FailsWithTheCloudExitCode()
     {
-        var result = await CliAsync("apply", $"--manifests={_directory}", "--provider=aws", "--cluster-name=e2e", "--aws-region=us-east-1",
+        var result = await CloudCli.RunAsync("apply", $"--manifests={_directory}", "--provider=aws", "--cluster-name=e2e", "--aws-region=us-east-1",
             $"--aws-endpoint=http://127.0.0.1:{ClusterHarness.FreePort()}");
         Assert.Equal(ExitCodes.CloudFailed, result.Code);
         Assert.Contains("ConnectionFailure", result.Error, StringComparison.Ordinal);
@@ -151,7 +121,7 @@ public sealed class AwsEndToEndTests : IAsyncLifetime
             [.. Aws("run", $"--kubeconfig={cluster.Kubeconfig}", "--no-leader-election", "--access-log=off", "--http-port=0", "--https-port=0", "--admin-port=0", "--shutdown-timeout=1")],
             TextWriter.Null, TextWriter.Null, stop.Token);
 
-        await cluster.ApplyAsync(Manifests);
+        await cluster.ApplyAsync(CloudCli.Shop);
         var hostname = string.Empty;
         await Eventually.Until(async () =>
         {

@@ -13,29 +13,6 @@ namespace CloudIngress.EndToEnd.Tests;
 /// </summary>
 public sealed class AzureEndToEndTests : IAsyncLifetime
 {
-    private const string Manifests = """
-        apiVersion: v1
-        kind: Service
-        metadata: {name: web, namespace: default}
-        spec: {ports: [{name: http, port: 80}]}
-        ---
-        apiVersion: discovery.k8s.io/v1
-        kind: EndpointSlice
-        metadata: {name: web-1, namespace: default, labels: {kubernetes.io/service-name: web}}
-        addressType: IPv4
-        endpoints: [{addresses: ["10.0.7.1"]}, {addresses: ["10.0.7.2"]}]
-        ports: [{name: http, port: 8080}]
-        ---
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata: {name: shop, namespace: default}
-        spec:
-          ingressClassName: cloudingress
-          rules:
-            - host: shop.example.com
-              http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}
-        """;
-
     private const string Service = """
         apiVersion: v1
         kind: Service
@@ -58,7 +35,7 @@ public sealed class AzureEndToEndTests : IAsyncLifetime
         _arm = await ArmEmulator.StartAsync();
         Environment.SetEnvironmentVariable(AzureCredentials.StaticTokenVariable, _arm.Options.Token);
         _directory = Directory.CreateTempSubdirectory("cloudingress-azure-").FullName;
-        await File.WriteAllTextAsync(Path.Combine(_directory, "shop.yaml"), Manifests);
+        await File.WriteAllTextAsync(Path.Combine(_directory, "shop.yaml"), CloudCli.Shop);
     }
 
     public async Task DisposeAsync()
@@ -74,25 +51,18 @@ public sealed class AzureEndToEndTests : IAsyncLifetime
         $"--azure-endpoint={_arm.Url}", $"--azure-endpoint-ca={_arm.AuthorityFile}",
     ];
 
-    private static async Task<(int Code, string Output, string Error)> CliAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CloudIngressCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private string PublicAddress() => _arm.Resources("publicIPAddresses").Single()["properties"]!["ipAddress"]!.GetValue<string>();
 
     [Fact]
     public async Task PlanApplyEditDestroy_FromAManifestsDirectory()
     {
-        var offline = await CliAsync("plan", $"--manifests={_directory}", "--provider=azure", "--cluster-name=e2e");
+        var offline = await CloudCli.RunAsync("plan", $"--manifests={_directory}", "--provider=azure", "--cluster-name=e2e");
         Assert.True(offline.Code == ExitCodes.Ok, offline.Error + offline.Output);
         Assert.Contains("+ PutApplicationGateway ci-e2e-", offline.Output, StringComparison.Ordinal);
         Assert.Contains("shop.example.com", offline.Output, StringComparison.Ordinal);
 
-        var apply = await CliAsync(Azure("apply", $"--manifests={_directory}"));
+        var apply = await CloudCli.RunAsync(Azure("apply", $"--manifests={_directory}"));
         Assert.True(apply.Code == ExitCodes.Ok, apply.Error + apply.Output);
         var address = PublicAddress();
         Assert.Contains($"ingress/default: {address}", apply.Output, StringComparison.Ordinal);
@@ -100,23 +70,23 @@ public sealed class AzureEndToEndTests : IAsyncLifetime
         Assert.Contains("ApplicationGateways_CreateOrUpdate 1", apply.Output, StringComparison.Ordinal);
         Assert.Contains("PublicIPAddresses_CreateOrUpdate 1", apply.Output, StringComparison.Ordinal);
 
-        var again = await CliAsync(Azure("apply", $"--manifests={_directory}"));
+        var again = await CloudCli.RunAsync(Azure("apply", $"--manifests={_directory}"));
         Assert.Equal(ExitCodes.Ok, again.Code);
         Assert.Contains("changes: 0", again.Output, StringComparison.Ordinal);
         Assert.Contains("(0 mutating)", again.Output, StringComparison.Ordinal);
 
         await File.WriteAllTextAsync(Path.Combine(_directory, "dns.yaml"), Service);
-        var edit = await CliAsync(Azure("apply", $"--manifests={_directory}"));
+        var edit = await CloudCli.RunAsync(Azure("apply", $"--manifests={_directory}"));
         Assert.True(edit.Code == ExitCodes.Ok, edit.Error + edit.Output);
         Assert.Contains("LoadBalancers_CreateOrUpdate 1", edit.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("ApplicationGateways_CreateOrUpdate", edit.Output, StringComparison.Ordinal);
         Assert.Single(_arm.Resources("loadBalancers"));
 
-        var plan = await CliAsync(Azure("plan", $"--manifests={_directory}"));
+        var plan = await CloudCli.RunAsync(Azure("plan", $"--manifests={_directory}"));
         Assert.Equal(ExitCodes.Ok, plan.Code);
         Assert.Contains("operations: 0", plan.Output, StringComparison.Ordinal);
 
-        var destroy = await CliAsync(Azure("destroy"));
+        var destroy = await CloudCli.RunAsync(Azure("destroy"));
         Assert.True(destroy.Code == ExitCodes.Ok, destroy.Error + destroy.Output);
         Assert.Contains("- DeleteApplicationGateway", destroy.Output, StringComparison.Ordinal);
         Assert.Empty(_arm.Resources("applicationGateways"));
@@ -132,7 +102,7 @@ public sealed class AzureEndToEndTests : IAsyncLifetime
     public async Task BadAzureFlags_AreRefusedByName(string name, string? flag, string message)
     {
         string[] args = [.. Azure("apply", $"--manifests={_directory}").Where(a => !a.StartsWith(name + "=", StringComparison.Ordinal))];
-        var result = await CliAsync(flag is null ? args : [.. args, flag]);
+        var result = await CloudCli.RunAsync(flag is null ? args : [.. args, flag]);
         Assert.Equal(ExitCodes.UnusableInput, result.Code);
         Assert.Contains(message, result.Error, StringComparison.Ordinal);
         Assert.Empty(_arm.Resources("applicationGateways"));
@@ -144,7 +114,7 @@ public sealed class AzureEndToEndTests : IAsyncLifetime
         Environment.SetEnvironmentVariable(AzureCredentials.StaticTokenVariable, "not-the-token");
         try
         {
-            var result = await CliAsync(Azure("apply", $"--manifests={_directory}"));
+            var result = await CloudCli.RunAsync(Azure("apply", $"--manifests={_directory}"));
             Assert.Equal(ExitCodes.CloudFailed, result.Code);
             Assert.Contains("AuthenticationFailed", result.Error, StringComparison.Ordinal);
             Assert.DoesNotContain("not-the-token", result.Error + result.Output, StringComparison.Ordinal);
@@ -164,7 +134,7 @@ public sealed class AzureEndToEndTests : IAsyncLifetime
             [.. Azure("run", $"--kubeconfig={cluster.Kubeconfig}", "--no-leader-election", "--access-log=off", "--http-port=0", "--https-port=0", "--admin-port=0", "--shutdown-timeout=1")],
             TextWriter.Null, TextWriter.Null, stop.Token);
 
-        await cluster.ApplyAsync(Manifests);
+        await cluster.ApplyAsync(CloudCli.Shop);
         var ip = string.Empty;
         await Eventually.Until(async () =>
         {

@@ -42,7 +42,7 @@ public sealed class LiveAwsCliTests : IAsyncLifetime
     {
         if (Endpoint is not null)
         {
-            await CliAsync(Aws("destroy"));
+            await CloudCli.RunAsync(Aws("destroy"));
         }
 
         Directory.Delete(_directory, recursive: true);
@@ -51,17 +51,10 @@ public sealed class LiveAwsCliTests : IAsyncLifetime
     private string[] Aws(params string[] args) =>
         [.. args, "--provider=aws", $"--cluster-name={_cluster}", $"--aws-region={Region}", $"--aws-endpoint={Endpoint}"];
 
-    private static async Task<(int Code, string Output, string Error)> CliAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await CloudIngressCli.RunAsync(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private async Task<string> OkAsync(params string[] args)
     {
-        var (code, output, error) = await CliAsync(Aws(args));
+        var (code, output, error) = await CloudCli.RunAsync(Aws(args));
         Assert.True(code == ExitCodes.Ok, $"{string.Join(' ', args)} exited {code}: {error}{output}");
         return output;
     }

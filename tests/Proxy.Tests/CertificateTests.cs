@@ -19,17 +19,7 @@ public sealed class CertificateTests
         using var intermediate = IssueIntermediate(root);
         using var leaf = IssueRsa(intermediate, "chain.example.com");
         var chainPem = CertificateFactory.CertificatePem(leaf) + "\n" + CertificateFactory.CertificatePem(intermediate) + "\n";
-        var secret = $"""
-
-            ---
-            apiVersion: v1
-            kind: Secret
-            metadata: {"{"}name: chain-tls, namespace: default{"}"}
-            type: kubernetes.io/tls
-            data:
-              tls.crt: {B64(chainPem)}
-              tls.key: {B64(leaf.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem())}
-            """;
+        var secret = TlsSecret("chain-tls", chainPem, leaf.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
         await using var web = await TestBackend.StartAsync("web");
         await using var proxy = await ProxyHarness.StartAsync();
         proxy.Apply(Manifests.Service("web", web.Port) + secret
@@ -52,6 +42,31 @@ public sealed class CertificateTests
         using var renewed = TestPki.Issue("app.example.com renewed", "app.example.com");
         proxy.Apply(TestPki.OffloadedApp(web.Port, renewed));
         Assert.Equal("CN=app.example.com renewed", (await Handshake(proxy.Server.HttpsPort, "app.example.com")).Presented.Subject);
+    }
+
+    /// <summary>
+    /// A Secret with a DSA key passes the model's checks (the PEM pair parses and matches) but
+    /// SslStream cannot sign with it: making its certificate context throws NotSupportedException
+    /// "The server mode SSL must use a certificate with the associated private key". That used to
+    /// escape the swap and fail the whole configuration; it costs only its own hosts now.
+    /// </summary>
+    [Fact]
+    public async Task DsaKeySecret_NamedInAWarning_ItsHostGetsTheDefaultCertificate_TheRestIsServed()
+    {
+        using var dsa = DSA.Create(1024);
+        using var dsaCertificate = IssueDsa(TestPki.Ca, dsa, "dsa.example.com");
+        var secret = TlsSecret("dsa-tls", CertificateFactory.CertificatePem(dsaCertificate), dsa.ExportPkcs8PrivateKeyPem());
+        await using var web = await TestBackend.StartAsync("web");
+        await using var proxy = await ProxyHarness.StartAsync();
+        var model = ProxyHarness.Build(TestPki.OffloadedApp(web.Port, TestPki.App) + secret
+            + Manifests.Ingress("dsa", "dsa.example.com", "web", tls: "tls: [{hosts: [dsa.example.com], secretName: dsa-tls}]"));
+
+        var warnings = proxy.Server.Apply(model);
+
+        Assert.Contains(warnings, w => w.Contains("Secret \"default/dsa-tls\"", StringComparison.Ordinal) && w.Contains("RSA or ECDSA", StringComparison.Ordinal));
+        Assert.Equal("CN=app.example.com", (await Handshake(proxy.Server.HttpsPort, "app.example.com")).Presented.Subject);
+        Assert.Equal("CN=CloudIngress Default Certificate", (await Handshake(proxy.Server.HttpsPort, "dsa.example.com")).Presented.Subject);
+        Assert.Equal(1, proxy.Server.State.LoadedCertificates);
     }
 
     private static async Task<(X509Certificate2 Presented, List<X509Certificate2> Sent)> Handshake(int port, string host)
@@ -92,6 +107,29 @@ public sealed class CertificateTests
             DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddHours(20), RandomNumberGenerator.GetBytes(8));
         return issued.CopyWithPrivateKey(key);
     }
+
+    private static X509Certificate2 IssueDsa(X509Certificate2 issuer, DSA key, string host)
+    {
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={host}"), new PublicKey(key), HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(host);
+        request.CertificateExtensions.Add(san.Build());
+        using var issuerKey = issuer.GetECDsaPrivateKey()!;
+        return request.Create(issuer.SubjectName, X509SignatureGenerator.CreateForECDsa(issuerKey),
+            DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddHours(20), RandomNumberGenerator.GetBytes(8));
+    }
+
+    private static string TlsSecret(string name, string certificatePem, string privateKeyPem) => $"""
+
+        ---
+        apiVersion: v1
+        kind: Secret
+        metadata: {"{"}name: {name}, namespace: default{"}"}
+        type: kubernetes.io/tls
+        data:
+          tls.crt: {B64(certificatePem)}
+          tls.key: {B64(privateKeyPem)}
+        """;
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 }

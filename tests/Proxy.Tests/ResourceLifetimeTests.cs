@@ -42,6 +42,19 @@ public sealed class ResourceLifetimeTests
         Assert.Single(table.Tls.Certificates);
     }
 
+    /// <summary>
+    /// SslStream given a null certificate context fails the handshake with NotSupportedException
+    /// "The server mode SSL must use a certificate with the associated private key": a table whose
+    /// certificates are not bound yet has none to hand out, not a placeholder holding null.
+    /// </summary>
+    [Fact]
+    public void Compile_TableNotBound_HasNoCertificateToHandOut()
+    {
+        var table = new RouteTableCompiler(new ProxyMetrics(), new ProxyOptions()).Compile(TwoPools);
+
+        Assert.Throws<InvalidOperationException>(() => table.Certificates.Select("app.example.com"));
+    }
+
     [Fact]
     public void Apply_SameModelTwice_ReusesTransportsEndpointsAndCertificates()
     {

@@ -4,7 +4,6 @@ using CloudIngress.Proxy.Forwarding;
 using CloudIngress.Proxy.Observability;
 using CloudIngress.Proxy.Tls;
 using System.Net.Security;
-using System.Security.Cryptography;
 
 namespace CloudIngress.Proxy.Routing;
 
@@ -110,9 +109,10 @@ internal sealed class ProxyState : IDisposable
                 loaded[id] = certificate;
                 held.Add(certificate.Release);
             }
-            catch (CryptographicException)
+            catch (Exception e) when (ServerCertificate.Unusable(e) is { } why)
             {
-                warnings.Add($"certificate {id} could not be loaded; its hosts get the default certificate");
+                // Never a handshake's problem: the hosts get the default certificate, the rest applies.
+                warnings.Add($"Secret \"{id}\" cannot be served ({why}); its hosts get the default certificate");
             }
         }
 

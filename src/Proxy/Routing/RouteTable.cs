@@ -13,10 +13,8 @@ namespace CloudIngress.Proxy.Routing;
 /// </summary>
 internal sealed class RouteTable
 {
-    private static readonly CertificateSelector Unbound = new(new HostLookup<Shared<System.Net.Security.SslStreamCertificateContext>>([]),
-        Shared<System.Net.Security.SslStreamCertificateContext>.Forever(null!));
-
     private readonly Holders _holders = new();
+    private CertificateSelector? _certificates;
     private Action? _release;
 
     public required GatewayModel Model { get; init; }
@@ -28,7 +26,13 @@ internal sealed class RouteTable
     /// <summary>Which certificate each host gets, by id; <see cref="Certificates"/> is its loaded form.</summary>
     public required CertificatePlan Tls { get; init; }
 
-    public CertificateSelector Certificates { get; private set; } = Unbound;
+    /// <summary>
+    /// The loaded certificates. Read before the swap bound them, it throws: a placeholder with no
+    /// certificate would hand SslStream a null context, which fails the handshake with "The server
+    /// mode SSL must use a certificate with the associated private key".
+    /// </summary>
+    public CertificateSelector Certificates =>
+        _certificates ?? throw new InvalidOperationException("a route table's certificates were read before the swap bound them");
 
     /// <summary>SNI → passthrough pool or terminate; empty when no host is passed through.</summary>
     public required HostLookup<SniDecision> Sni { get; init; }
@@ -49,7 +53,7 @@ internal sealed class RouteTable
     /// <summary>Once, by the swap: the loaded certificates and what to release when the table is done.</summary>
     public void Bind(CertificateSelector certificates, Action release)
     {
-        Certificates = certificates;
+        _certificates = certificates;
         _release = release;
     }
 

@@ -1,5 +1,6 @@
 using CloudIngress.Core.Model;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace CloudIngress.Proxy.Tls;
@@ -38,6 +39,11 @@ internal static class ServerCertificate
         {
             return SslStreamCertificateContext.Create(leaf, intermediates, offline: true);
         }
+        catch
+        {
+            leaf.Dispose(); // refused (a key SslStream cannot use): nothing holds the key
+            throw;
+        }
         finally
         {
             // The context keeps copies of its own: these only helped build the chain.
@@ -47,6 +53,19 @@ internal static class ServerCertificate
             }
         }
     }
+
+    /// <summary>
+    /// Why <see cref="Load"/> failed, or null for an exception that is not about the material. The
+    /// model only checks that the PEM pair parses and matches; a key SslStream cannot sign with
+    /// (DSA, for one) passes that and fails here with NotSupportedException ("The server mode SSL
+    /// must use a certificate with the associated private key").
+    /// </summary>
+    public static string? Unusable(Exception e) => e switch
+    {
+        NotSupportedException => "its private key cannot sign a TLS handshake; use an RSA or ECDSA key",
+        CryptographicException or ArgumentException => "its certificate and key do not load as a pair",
+        _ => null,
+    };
 
     /// <summary>
     /// Disposes what <see cref="Load"/> made: the leaf with its key and the intermediates. The

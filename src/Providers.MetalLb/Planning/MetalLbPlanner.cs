@@ -58,20 +58,41 @@ public static class MetalLbPlanner
         var assignments = AddressPlanner.Plan(intents, allocator, diagnostics);
         var byService = assignments.ToDictionary(a => a.Service);
         var fromConfig = pools.Declared.OfType<IPAddressPool>().Select(p => p.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        List<IKubernetesObject> declared = [.. usable.Select(e => (IKubernetesObject)e.Service), .. pools.Declared];
+        List<IKubernetesObject> deleted = [.. owned.Where(o => !usable.Any(e => e.Ref == ObjectRefs.For(o))), .. pools.Deleted];
         return new MetalLbPlan
         {
             Assignments = assignments,
             Services = usable,
             Pools = [.. allocator.Pools.Select(p => (p, fromConfig.Contains(p.Name) ? "--metallb-config" : "observed"))],
-            Operations = OwnedObjects.Diff(
-                [.. usable.Select(e => (IKubernetesObject)e.Service), .. pools.Declared],
-                [.. owned, .. observed.AddressPools, .. observed.L2Advertisements, .. observed.BGPAdvertisements],
-                [.. owned.Where(o => !usable.Any(e => e.Ref == ObjectRefs.For(o))), .. pools.Deleted]),
+            Operations = OwnedObjects.Diff(declared, [.. owned, .. observed.AddressPools, .. observed.L2Advertisements, .. observed.BGPAdvertisements], deleted),
+            Declared = declared,
+            Deleted = deleted,
             Diagnostics = diagnostics.ToSortedList(),
             ByFrontend = usable.SelectMany(e => e.Frontends.Select(f => (f.Id, Addresses: byService[e.Ref].Addresses)))
                 .Where(f => f.Addresses.Count > 0)
                 .ToDictionary(f => f.Id, f => (IReadOnlyList<string>)[.. f.Addresses.Select(a => a.ToString())], StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>
+    /// What MetalLB has really given: the addresses in the status of each owned Service observed,
+    /// by the frontends it carries. A Service still Pending gives nothing, so nothing is published for it.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Assigned(MetalLbPlan plan, ClusterSnapshot observed)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var e in plan.Services)
+        {
+            var live = observed.Services.FirstOrDefault(s => ObjectRefs.For(s) == e.Ref && ProxyExposure.IsOwned(s));
+            IReadOnlyList<string> addresses = [.. (live?.Status?.LoadBalancer?.Ingress ?? []).Select(i => i.Ip ?? i.Hostname).OfType<string>().Where(a => a.Length > 0)];
+            foreach (var frontend in e.Frontends.Where(_ => addresses.Count > 0))
+            {
+                result[frontend.Id] = addresses;
+            }
+        }
+
+        return result;
     }
 
     private static bool IsOursHere(Service service, MetalLbOptions options) =>

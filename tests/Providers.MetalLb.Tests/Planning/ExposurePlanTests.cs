@@ -1,6 +1,7 @@
 using CloudIngress.Core.Diagnostics;
 using CloudIngress.Core.Providers;
 using CloudIngress.Providers.MetalLb.Config;
+using CloudIngress.Providers.MetalLb.Exposure;
 using CloudIngress.Providers.MetalLb.Planning;
 using static CloudIngress.Providers.MetalLb.Tests.Manifests;
 
@@ -29,12 +30,27 @@ public sealed class ExposurePlanTests
     {
         var plan = Plan(Read(Public, L2,
             Svc("web", "a"),
-            Svc("web", "ours", spec: "  loadBalancerClass: cloudingress.io/lb"),
             Svc("web", "aws", spec: "  loadBalancerClass: service.k8s.aws/nlb"),
             "apiVersion: v1\nkind: Service\nmetadata: {name: internal, namespace: web}\nspec: {ports: [{port: 80}]}"));
         Assert.Equal(["web/a"], plan.Assignments.Select(a => a.Service.Key));
         Assert.Empty(plan.Services);
         Assert.Empty(plan.Operations);
+    }
+
+    [Fact]
+    public void Plan_L4Service_GetsAnOwnedServiceOfItsOwn_WithItsTcpPortsAndItsRequest()
+    {
+        var plan = Plan(Read(Public, L2,
+            Svc("web", "ours", "[{name: pg, port: 5432}, {name: dns, port: 53, protocol: UDP}]", "{metallb.io/loadBalancerIPs: 10.0.0.5}",
+                spec: "  loadBalancerClass: cloudingress.io/lb")));
+        var owned = Assert.Single(plan.Services);
+        Assert.Equal("cloudingress/cloudingress-l4-web-ours", owned.Ref.Key);
+        Assert.Equal("web/ours", owned.Service.Metadata.Annotations![ProxyExposure.L4ServiceAnnotation]);
+        Assert.Equal("10.0.0.5", owned.Service.Metadata.Annotations[MetalLbAnnotations.LoadBalancerIps]);
+        var port = Assert.Single(owned.Service.Spec!.Ports!); // UDP is not served by the proxy, so it is not exposed
+        Assert.Equal((5432, "TCP", 5432), (port.Port, port.Protocol, port.TargetPort!.Value.Number));
+        Assert.Equal(["cloudingress/cloudingress-l4-web-ours"], plan.Assignments.Select(a => a.Service.Key));
+        Assert.Equal(["10.0.0.5"], plan.ByFrontend["service/web/ours"]);
     }
 
     [Fact]

@@ -77,16 +77,22 @@ public static class MetalLbPlanner
 
     /// <summary>
     /// What MetalLB has really given: the addresses in the status of each owned Service observed,
-    /// by the frontends it carries. A Service still Pending gives nothing, so nothing is published for it.
+    /// by the frontends it carries. A Service still Pending gives an empty list (nothing published,
+    /// and an address published before is taken back); one not created yet gives no entry.
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Assigned(MetalLbPlan plan, ClusterSnapshot observed)
     {
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var e in plan.Services)
         {
-            var live = observed.Services.FirstOrDefault(s => ObjectRefs.For(s) == e.Ref && ProxyExposure.IsOwned(s));
-            IReadOnlyList<string> addresses = [.. (live?.Status?.LoadBalancer?.Ingress ?? []).Select(i => i.Ip ?? i.Hostname).OfType<string>().Where(a => a.Length > 0)];
-            foreach (var frontend in e.Frontends.Where(_ => addresses.Count > 0))
+            if (observed.Services.FirstOrDefault(s => ObjectRefs.For(s) == e.Ref && ProxyExposure.IsOwned(s)) is not { } live)
+            {
+                continue; // not created yet: nothing is known, and nothing is published
+            }
+
+            // Created: what its status says, even nothing (MetalLB took the address back), so no stale address stays published.
+            IReadOnlyList<string> addresses = [.. (live.Status?.LoadBalancer?.Ingress ?? []).Select(i => i.Ip ?? i.Hostname).OfType<string>().Where(a => a.Length > 0)];
+            foreach (var frontend in e.Frontends)
             {
                 result[frontend.Id] = addresses;
             }

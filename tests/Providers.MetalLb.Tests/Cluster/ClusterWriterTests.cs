@@ -112,8 +112,8 @@ public sealed class ClusterWriterTests : IAsyncLifetime
     {
         var ingresses = Read(ShopIngress, L2, Pool("public", "10.0.0.0/30"));
         using var provider = Provider(ingresses, withConfig: false);
-        await provider.ApplyAsync(Model(ingresses), fullResync: true, CancellationToken.None);
-        Assert.Empty((await provider.ApplyAsync(Model(ingresses), fullResync: true, CancellationToken.None)).ByFrontend);
+        Assert.Empty((await provider.ApplyAsync(Model(ingresses), fullResync: true, CancellationToken.None)).ByFrontend); // not created yet
+        Assert.Empty((await provider.ApplyAsync(Model(ingresses), fullResync: true, CancellationToken.None)).ByFrontend["ingress/default"]); // Pending
 
         _api.Store.Patch(Services, "cloudingress", "cloudingress-proxy", JsonNode.Parse("""{"status": {"loadBalancer": {"ingress": [{"ip": "10.0.0.2"}]}}}""")!.AsObject(), status: true);
         var assigned = await provider.ApplyAsync(Model(ingresses), fullResync: true, CancellationToken.None);

@@ -149,6 +149,29 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
         await EventAsync("cloudingress", "cloudingress-proxy", "NoAddressPool", "there is no IPAddressPool");
     }
 
+    [Fact]
+    public async Task PoolsAsCode_AreAppliedWithTheOwnerLabel_AndObjectsWeDoNotOwnAreRefusedAndLeftAlone()
+    {
+        await _cluster.ApplyAsync(Pool("taken", "10.0.3.0/31") + """
+            apiVersion: v1
+            kind: Service
+            metadata: {name: cloudingress-proxy, namespace: cloudingress}
+            spec: {type: ClusterIP, ports: [{name: other, port: 8080}]}
+            """);
+        var config = Path.Combine(_cluster.Directory, "pools.yaml");
+        await File.WriteAllTextAsync(config, Pool("code", "10.0.4.0/31") + Pool("taken", "10.0.5.0/31").Replace("name: all", "name: code", StringComparison.Ordinal));
+        await _cluster.StartReplicaAsync("solo", elect: false, definition: new MetalLbProviderDefinition(),
+            flags: new Dictionary<string, string> { ["--metallb-config"] = config });
+        await _cluster.ApplyAsync(Backend("web", 9) + Ingress("shop"));
+
+        await Eventually.Until(async () => await _cluster.KubectlAsync(null, "get", "ipaddresspool", "code", "-n", "metallb-system", "--ignore-not-found",
+            "-o", "jsonpath={.metadata.labels.app\\.kubernetes\\.io/managed-by}") == "cloudingress", Soon, "the declared pool applied with the owner label");
+        await EventAsync("cloudingress", "cloudingress-proxy", "ExposureServiceNotOwned", "does not take over a Service it does not own");
+        Assert.Equal("8080", await _cluster.KubectlAsync(null, "get", "service", "cloudingress-proxy", "-n", "cloudingress", "-o", "jsonpath={.spec.ports[*].port}"));
+        Assert.Equal("10.0.3.0/31", await _cluster.KubectlAsync(null, "get", "ipaddresspool", "taken", "-n", "metallb-system", "-o", "jsonpath={.spec.addresses[*]}"));
+        Assert.Equal(string.Empty, await AddressAsync("default", "ingress", "shop"));
+    }
+
     private Task<Replica> StartAsync(string identity) =>
         _cluster.StartReplicaAsync(identity, elect: false, definition: new MetalLbProviderDefinition());
 

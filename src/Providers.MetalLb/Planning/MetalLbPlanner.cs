@@ -24,7 +24,8 @@ public static class MetalLbPlanner
         var usable = new List<ExposedService>();
         foreach (var e in exposed)
         {
-            var existing = services.FirstOrDefault(s => ObjectRefs.For(s) == e.Ref);
+            // Any Service of that name counts, whatever its type: one we do not own is never taken over.
+            var existing = observed.Services.FirstOrDefault(s => ObjectRefs.For(s) == e.Ref);
             if (existing is not null && !ProxyExposure.IsOwned(existing))
             {
                 diagnostics.Error(DiagnosticCodes.ExposureServiceNotOwned, e.Ref, "metadata.labels",

@@ -74,8 +74,10 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
             endpoints: [{addresses: ["127.0.0.1"]}]
             ports: [{name: pg, port: {{{echo.Port}}}}]
             """);
-        await Eventually.Until(async () => await AddressAsync("cloudingress", "service", "cloudingress-l4-default-db") == "10.0.0.1", Soon, "MetalLB addressed the L4 frontend's owned Service");
-        await Eventually.Until(async () => await AddressAsync("default", "service", "db") == "10.0.0.1", Soon, "the L4 Service shows its frontend's address");
+        // One address for many services: the L4 Service's port joins the shared Service, and its status shows that address.
+        await Eventually.Until(async () => (await _cluster.KubectlAsync(null, "get", "service", "cloudingress-proxy", "-n", "cloudingress", "-o", "jsonpath={.spec.ports[*].port}"))
+            .Split(' ').Contains(l4Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), Soon, "the L4 port on the shared Service");
+        await Eventually.Until(async () => await AddressAsync("default", "service", "db") == "10.0.0.0", Soon, "the L4 Service shows the shared address");
         await Eventually.Until(async () => await EchoAsync(l4Port, "ping") == "ping", Soon, "TCP through the proxy");
     }
 

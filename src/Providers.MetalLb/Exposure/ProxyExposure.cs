@@ -17,15 +17,16 @@ public sealed record ExposedService(Service Service, IReadOnlyList<Frontend> Fro
 /// The desired Services in front of the proxy: one shared by every ingress group, plus one per
 /// group that asks for its own pool, addresses or sharing key. Ports: 80 and 443, and the groups'
 /// other listener ports, each to the proxy's HTTP or HTTPS port. With no Ingress there is none.
-/// Every L4 frontend (a Service of class <c>cloudingress.io/lb</c>) gets one of its own, with its TCP ports.
+/// An L4 frontend (a Service of class <c>cloudingress.io/lb</c>) adds its TCP ports to the shared
+/// Service, or, when it asks for a pool, an address or a sharing key, gets a Service of its own.
 /// </summary>
 public static class ProxyExposure
 {
     public const string SharedName = "cloudingress-proxy";
     public const string GroupsAnnotation = "cloudingress.io/ingress-groups";
 
-    /// <summary>On the Service in front of an L4 frontend: the <c>namespace/name</c> of the Service it carries.</summary>
-    public const string L4ServiceAnnotation = "cloudingress.io/l4-service";
+    /// <summary>The <c>namespace/name</c> of each L4 Service whose ports an owned Service carries.</summary>
+    public const string L4ServicesAnnotation = "cloudingress.io/l4-services";
 
     public static IReadOnlyList<ExposedService> Desired(GatewayModel model, ExposureOptions options, DiagnosticBag diagnostics)
     {
@@ -41,17 +42,42 @@ public static class ProxyExposure
             entry.Frontends.Add(frontend);
         }
 
-        var result = byName.Select(e => new ExposedService(Build(e.Key, e.Value.Request, HttpPorts(e.Key, e.Value.Frontends, options, diagnostics), e.Value.Frontends, options), e.Value.Frontends)).ToList();
-        // An L4 frontend gets a Service of its own: its TCP ports on its own address (or one it shares by key), to the same ports of the proxy.
+        var result = byName.ToDictionary(e => e.Key, e => (e.Value.Request, e.Value.Frontends, Ports: HttpPorts(e.Key, e.Value.Frontends, options, diagnostics)), StringComparer.Ordinal);
         foreach (var frontend in model.Frontends.Where(f => f.Kind == FrontendKind.L4 && f.Listeners.Any(l => l.Protocol == ListenerProtocol.Tcp)).OrderBy(f => f.Id, StringComparer.Ordinal))
         {
-            var name = GroupName($"{L4Prefix}{frontend.Name.Replace('/', '-')}", result.Select(r => r.Service.Metadata.Name!));
             var ports = frontend.Listeners.Where(l => l.Protocol == ListenerProtocol.Tcp)
-                .Select(l => new ServicePort { Name = $"tcp-{l.Port}", Protocol = "TCP", Port = l.Port, TargetPort = IntOrString.FromNumber(l.Port) });
-            result.Add(new ExposedService(Build(name, frontend.Address, [.. ports], [frontend], options), [frontend]));
+                .Select(l => new ServicePort { Name = $"tcp-{l.Port}", Protocol = "TCP", Port = l.Port, TargetPort = IntOrString.FromNumber(l.Port) }).ToList();
+            if (frontend.Address is not null)
+            {
+                // It asks for a pool, an address or a sharing key of its own: a Service of its own carries that request.
+                var name = GroupName($"{L4Prefix}{frontend.Name.Replace('/', '-')}", result.Keys);
+                result[name] = (frontend.Address, [frontend], ports);
+            }
+            else if (result.TryGetValue(SharedName, out var shared))
+            {
+                // One address for many services: its TCP ports join the shared Service, to the same ports of the proxy.
+                shared.Frontends.Add(frontend);
+                foreach (var port in ports)
+                {
+                    if (shared.Ports.Any(p => p.Port == port.Port))
+                    {
+                        diagnostics.Warning(DiagnosticCodes.ListenerConflict, frontend.Members[0], "spec.ports",
+                            $"port {port.Port} is already a port of the shared Service {options.Namespace}/{SharedName}; this port is not reachable on the shared address");
+                        continue;
+                    }
+
+                    shared.Ports.Add(port);
+                }
+            }
+            else
+            {
+                diagnostics.Warning(DiagnosticCodes.ProviderUnsupported, frontend.Members[0], null,
+                    $"no Ingress is served, so there is no shared Service {options.Namespace}/{SharedName} to carry this Service's ports; " +
+                    $"it gets an address once an Ingress is served, or at once when it asks for one ({MetalLbAnnotations.LoadBalancerIps}, {MetalLbAnnotations.AddressPool} or {MetalLbAnnotations.AllowSharedIp})");
+            }
         }
 
-        return result;
+        return [.. result.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => new ExposedService(Build(e.Key, e.Value.Request, e.Value.Ports, e.Value.Frontends, options), e.Value.Frontends))];
     }
 
     public const string L4Prefix = "cloudingress-l4-";
@@ -88,10 +114,14 @@ public static class ProxyExposure
 
     private static Service Build(string name, AddressRequest? request, List<ServicePort> ports, List<Frontend> frontends, ExposureOptions options)
     {
-        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        var annotations = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (kind, annotation) in new[] { (FrontendKind.Http, GroupsAnnotation), (FrontendKind.L4, L4ServicesAnnotation) })
         {
-            [frontends[0].Kind == FrontendKind.Http ? GroupsAnnotation : L4ServiceAnnotation] = string.Join(",", frontends.Select(f => f.Name)),
-        };
+            if (frontends.Where(f => f.Kind == kind).Select(f => f.Name).ToList() is { Count: > 0 } names)
+            {
+                annotations[annotation] = string.Join(",", names);
+            }
+        }
 
         if (request?.Pool is { } pool)
         {

@@ -30,6 +30,7 @@ public sealed class ExposurePlanTests
     {
         var plan = Plan(Read(Public, L2,
             Svc("web", "a"),
+            Svc("web", "ours", spec: "  loadBalancerClass: cloudingress.io/lb"),
             Svc("web", "aws", spec: "  loadBalancerClass: service.k8s.aws/nlb"),
             "apiVersion: v1\nkind: Service\nmetadata: {name: internal, namespace: web}\nspec: {ports: [{port: 80}]}"));
         Assert.Equal(["web/a"], plan.Assignments.Select(a => a.Service.Key));
@@ -37,20 +38,38 @@ public sealed class ExposurePlanTests
         Assert.Empty(plan.Operations);
     }
 
+    private static readonly string L4 = Svc("web", "ours", "[{name: pg, port: 5432}, {name: dns, port: 53, protocol: UDP}, {name: web, port: 80}]",
+        spec: "  loadBalancerClass: cloudingress.io/lb");
+
     [Fact]
-    public void Plan_L4Service_GetsAnOwnedServiceOfItsOwn_WithItsTcpPortsAndItsRequest()
+    public void Plan_L4Service_JoinsTheSharedServiceWithItsTcpPorts_AndItsAddress()
     {
-        var plan = Plan(Read(Public, L2,
-            Svc("web", "ours", "[{name: pg, port: 5432}, {name: dns, port: 53, protocol: UDP}]", "{metallb.io/loadBalancerIPs: 10.0.0.5}",
-                spec: "  loadBalancerClass: cloudingress.io/lb")));
-        var owned = Assert.Single(plan.Services);
-        Assert.Equal("cloudingress/cloudingress-l4-web-ours", owned.Ref.Key);
-        Assert.Equal("web/ours", owned.Service.Metadata.Annotations![ProxyExposure.L4ServiceAnnotation]);
-        Assert.Equal("10.0.0.5", owned.Service.Metadata.Annotations[MetalLbAnnotations.LoadBalancerIps]);
-        var port = Assert.Single(owned.Service.Spec!.Ports!); // UDP is not served by the proxy, so it is not exposed
-        Assert.Equal((5432, "TCP", 5432), (port.Port, port.Protocol, port.TargetPort!.Value.Number));
-        Assert.Equal(["cloudingress/cloudingress-l4-web-ours"], plan.Assignments.Select(a => a.Service.Key));
-        Assert.Equal(["10.0.0.5"], plan.ByFrontend["service/web/ours"]);
+        var plan = Plan(Read(Public, L2, Ingress("a"), L4));
+        var shared = Assert.Single(plan.Services);
+        Assert.Equal("cloudingress/cloudingress-proxy", shared.Ref.Key);
+        Assert.Equal("web/ours", shared.Service.Metadata.Annotations![ProxyExposure.L4ServicesAnnotation]);
+        // UDP is not served by the proxy, and 80 is the shared Service's HTTP port already.
+        Assert.Equal([(80, "http"), (443, "https"), (5432, "5432")], shared.Service.Spec!.Ports!.Select(p => (p.Port, p.TargetPort!.Value.Text ?? p.TargetPort.Value.Number.ToString())));
+        var clash = plan.About("web/ours", DiagnosticCodes.ListenerConflict);
+        Assert.Contains("port 80 is already a port of the shared Service cloudingress/cloudingress-proxy", clash.Message, StringComparison.Ordinal);
+        Assert.Equal(["10.0.0.0"], plan.ByFrontend["service/web/ours"]);
+        Assert.Equal(["10.0.0.0"], plan.ByFrontend["ingress/default"]);
+    }
+
+    [Fact]
+    public void Plan_L4Service_WithoutAnIngress_GetsNoServiceUnlessItAsksForAnAddress()
+    {
+        var alone = Plan(Read(Public, L2, L4));
+        Assert.Empty(alone.Services);
+        Assert.Empty(alone.Assignments);
+        Assert.Contains("no Ingress is served", alone.About("web/ours", DiagnosticCodes.ProviderUnsupported).Message, StringComparison.Ordinal);
+
+        var asking = Plan(Read(Public, L2, L4.Replace("annotations: {}", "annotations: {metallb.io/loadBalancerIPs: 10.0.0.5}", StringComparison.Ordinal)));
+        var own = Assert.Single(asking.Services);
+        Assert.Equal("cloudingress/cloudingress-l4-web-ours", own.Ref.Key);
+        Assert.Equal("10.0.0.5", own.Service.Metadata.Annotations![MetalLbAnnotations.LoadBalancerIps]);
+        Assert.Equal([80, 5432], own.Service.Spec!.Ports!.Select(p => p.Port));
+        Assert.Equal(["10.0.0.5"], asking.ByFrontend["service/web/ours"]);
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using CloudIngress.Core.Model;
 using CloudIngress.Core.Providers;
 using CloudIngress.Core.Snapshot;
 using CloudIngress.Core.Resources;
-using CloudIngress.Kubernetes.Client;
 using CloudIngress.Providers.MetalLb.Cluster;
 using CloudIngress.Providers.MetalLb.Planning;
 using System.Security.Cryptography;
@@ -45,22 +44,22 @@ public sealed class MetalLbProvider(MetalLbOptions options, Func<ClusterSnapshot
         var plan = MetalLbPlanner.Plan(model, observed, options);
         if (writer is not null)
         {
-            try
+            var outcome = await writer.ExecuteAsync(plan, cancellationToken);
+            if (outcome.Failed.Count > 0)
             {
-                var (executed, refused) = await writer.ExecuteAsync(plan, cancellationToken);
-                // The prediction explains; only what MetalLB wrote into status is published.
-                return new ProviderApplyResult
-                {
-                    ByFrontend = MetalLbPlanner.Assigned(plan, observed),
-                    Diagnostics = [.. plan.Diagnostics, .. refused],
-                    Executed = executed,
-                    Calls = writer.Calls,
-                };
+                // The other writes went ahead; failing the pass has the reconciler retry with backoff.
+                throw new ProviderException($"metallb: {outcome.Failed.Count} write(s) failed: {string.Join("; ", outcome.Failed)}",
+                    [.. plan.Diagnostics, .. outcome.Refused], writer.Calls);
             }
-            catch (Exception e) when (ApiErrors.IsApiFailure(e))
+
+            // The prediction explains; only what MetalLB wrote into status is published.
+            return new ProviderApplyResult
             {
-                throw new ProviderException($"metallb: writing the owned Services and pools failed: {ApiErrors.Describe(e)}", plan.Diagnostics, writer.Calls, e);
-            }
+                ByFrontend = MetalLbPlanner.Assigned(plan, observed),
+                Diagnostics = [.. plan.Diagnostics, .. outcome.Refused],
+                Executed = outcome.Executed,
+                Calls = writer.Calls,
+            };
         }
 
         return new ProviderApplyResult

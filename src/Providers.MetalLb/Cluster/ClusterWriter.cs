@@ -12,6 +12,9 @@ using System.Text.Json.Nodes;
 
 namespace CloudIngress.Providers.MetalLb.Cluster;
 
+/// <summary>What a pass of writes did: the operations carried out, the writes refused (objects we do not own), and the ones that failed.</summary>
+public sealed record WriteOutcome(IReadOnlyList<PlannedOperation> Executed, IReadOnlyList<Diagnostic> Refused, IReadOnlyList<string> Failed);
+
 /// <summary>
 /// Carries out a plan's writes: server-side apply, as <see cref="FieldManager"/>, of the owned
 /// Services and pools-as-code objects that differ, and deletion of owned ones no longer needed.
@@ -36,41 +39,53 @@ public sealed class ClusterWriter(IKubernetes client)
         }
     }
 
-    public async Task<(IReadOnlyList<PlannedOperation> Executed, IReadOnlyList<Diagnostic> Refused)> ExecuteAsync(MetalLbPlan plan, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every write of <paramref name="plan"/>, each on its own: one the API refuses or fails is
+    /// listed in <see cref="WriteOutcome.Failed"/> and the others still go ahead.
+    /// </summary>
+    public async Task<WriteOutcome> ExecuteAsync(MetalLbPlan plan, CancellationToken cancellationToken)
     {
         var executed = new List<PlannedOperation>();
         var refused = new List<Diagnostic>();
+        var failed = new List<string>();
         foreach (var operation in plan.Operations)
         {
             var isApply = operation.Action != OperationAction.Delete;
             var target = (isApply ? plan.Declared : plan.Deleted).First(o => operation.Call.EndsWith(ObjectRefs.For(o).Kind, StringComparison.Ordinal) && ObjectRefs.For(o).Key == operation.Subject);
             var reference = ObjectRefs.For(target);
-            var live = await GetAsync(reference, cancellationToken);
-            if (live is not null && !IsOwned(live))
+            try
             {
-                if (isApply)
+                var live = await GetAsync(reference, cancellationToken);
+                if (live is not null && !IsOwned(live))
                 {
-                    refused.Add(new Diagnostic(DiagnosticSeverity.Error, reference.Kind == Service.KindValue ? DiagnosticCodes.ExposureServiceNotOwned : DiagnosticCodes.AddressPoolInvalid,
-                        reference, "metadata.labels",
-                        $"exists without {ExposureOptions.ManagedByLabel}: {ExposureOptions.ManagedByValue}; the controller never modifies a {reference.Kind} it does not own, so it was left as it is"));
+                    if (isApply)
+                    {
+                        refused.Add(new Diagnostic(DiagnosticSeverity.Error, reference.Kind == Service.KindValue ? DiagnosticCodes.ExposureServiceNotOwned : DiagnosticCodes.AddressPoolInvalid,
+                            reference, "metadata.labels",
+                            $"exists without {ExposureOptions.ManagedByLabel}: {ExposureOptions.ManagedByValue}; the controller never modifies a {reference.Kind} it does not own, so it was left as it is"));
+                    }
+
+                    continue; // not ours: neither written nor deleted
                 }
 
-                continue; // not ours: neither written nor deleted
-            }
+                if (isApply)
+                {
+                    await ApplyAsync(reference, target, cancellationToken);
+                }
+                else if (live is not null)
+                {
+                    await DeleteAsync(reference, cancellationToken);
+                }
 
-            if (isApply)
-            {
-                await ApplyAsync(reference, target, cancellationToken);
+                executed.Add(operation);
             }
-            else if (live is not null)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && ApiErrors.IsApiFailure(e))
             {
-                await DeleteAsync(reference, cancellationToken);
+                failed.Add($"{operation}: {ApiErrors.Describe(e)}");
             }
-
-            executed.Add(operation);
         }
 
-        return (executed, refused);
+        return new WriteOutcome(executed, refused, failed);
     }
 
     private static bool IsOwned(JsonNode live) =>

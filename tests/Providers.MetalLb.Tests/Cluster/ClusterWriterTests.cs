@@ -108,6 +108,22 @@ public sealed class ClusterWriterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Apply_AWriteTheApiFails_DoesNotHoldUpTheOthers_AndFailsThePassNamingIt()
+    {
+        var ingresses = Read(ShopIngress, L2);
+        using var provider = Provider(ingresses, withConfig: true);
+        _api.Faults.FailNext(3, 500, "/services/cloudingress-proxy");
+
+        var failure = await Assert.ThrowsAsync<ProviderException>(() => provider.ApplyAsync(Model(ingresses), fullResync: true, CancellationToken.None));
+
+        Assert.Contains("+ ApplyService cloudingress/cloudingress-proxy: 500", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("cloudingress", (string?)_api.Store.Get(Pools, "metallb-system", "public")["metadata"]!["labels"]!["app.kubernetes.io/managed-by"]);
+        _api.Faults.Clear();
+        var retried = await provider.ApplyAsync(Model(ingresses), fullResync: true, CancellationToken.None);
+        Assert.Equal(["+ ApplyService cloudingress/cloudingress-proxy"], retried.Executed.Select(o => o.ToString()));
+    }
+
+    [Fact]
     public async Task Apply_PublishesOnlyWhatMetalLbWroteIntoTheOwnedServicesStatus()
     {
         var ingresses = Read(ShopIngress, L2, Pool("public", "10.0.0.0/30"));

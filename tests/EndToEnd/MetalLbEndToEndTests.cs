@@ -174,6 +174,27 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.Equal(string.Empty, await AddressAsync("default", "ingress", "shop"));
     }
 
+    [Fact]
+    public async Task RunCommand_WithProviderMetalLb_WritesTheProxyServiceAndPublishesTheAddressMetalLbGave()
+    {
+        var web = await _cluster.StartBackendAsync("web");
+        var (http, https, admin) = RunFlow.Ports();
+        using var stop = new CancellationTokenSource();
+        var run = Controller.Cli.CloudIngressCli.RunAsync(
+            ["run", "--kubeconfig", _cluster.Kubeconfig, "--provider", "metallb", "--metallb-external-traffic-policy", "Cluster", "--no-leader-election", "--access-log=off",
+             $"--http-port={http}", $"--https-port={https}", $"--admin-port={admin}", "--shutdown-timeout=1"],
+            TextWriter.Null, TextWriter.Null, stop.Token);
+        await _cluster.ApplyAsync(Pool("public", "10.0.6.0/31") + Backend("web", web) + Ingress("shop"));
+
+        await Eventually.Until(async () => await AddressAsync("default", "ingress", "shop") == "10.0.6.0", Soon, "the Ingress shows the address MetalLB gave");
+        Assert.Equal("Cluster", await _cluster.KubectlAsync(null, "get", "service", "cloudingress-proxy", "-n", "cloudingress", "-o", "jsonpath={.spec.externalTrafficPolicy}"));
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{http}/cli") { Headers = { Host = "shop.example" } };
+        Assert.Equal("web /cli", await (await client.SendAsync(request)).Content.ReadAsStringAsync());
+        await stop.CancelAsync();
+        Assert.Equal(Controller.Cli.ExitCodes.Ok, await run.WaitAsync(TimeSpan.FromSeconds(15)));
+    }
+
     private Task<Replica> StartAsync(string identity) =>
         _cluster.StartReplicaAsync(identity, elect: false, definition: new MetalLbProviderDefinition());
 

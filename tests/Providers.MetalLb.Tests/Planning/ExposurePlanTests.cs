@@ -133,6 +133,16 @@ public sealed class ExposurePlanTests
     }
 
     [Fact]
+    public void Plan_AClusterIpServiceOfTheSameName_IsNeverTakenOverEither()
+    {
+        var plan = Plan(Read(Public, L2, Ingress("a"), "apiVersion: v1\nkind: Service\nmetadata: {name: cloudingress-proxy, namespace: cloudingress}\nspec: {ports: [{port: 8080}]}"));
+        Assert.Empty(plan.Services);
+        Assert.Empty(plan.Operations);
+        Assert.Empty(plan.Assignments);
+        Assert.Contains("ingress group(s) default get no address", plan.About("cloudingress/cloudingress-proxy", DiagnosticCodes.ExposureServiceNotOwned).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plan_PoolsAsCode_ReplaceOwnedPoolsAndNeverTouchOthers()
     {
         var (config, error) = MetalLbConfig.Parse(Pool("code", "10.5.0.0/31") + "\n---\n" + Pool("theirs", "10.6.0.0/31") + "\n---\n" + L2, "pools.yaml", "metallb-system");

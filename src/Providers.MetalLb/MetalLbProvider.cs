@@ -1,3 +1,4 @@
+using CloudIngress.Core.Diagnostics;
 using CloudIngress.Core.Model;
 using CloudIngress.Core.Providers;
 using CloudIngress.Core.Snapshot;
@@ -53,12 +54,16 @@ public sealed class MetalLbProvider(MetalLbOptions options, Func<ClusterSnapshot
             }
 
             // The prediction explains; only what MetalLB wrote into status is published.
+            Diagnostic[] diagnostics = [.. plan.Diagnostics, .. outcome.Refused];
             return new ProviderApplyResult
             {
                 ByFrontend = MetalLbPlanner.Assigned(plan, observed),
-                Diagnostics = [.. plan.Diagnostics, .. outcome.Refused],
+                Diagnostics = diagnostics,
                 Executed = outcome.Executed,
                 Calls = writer.Calls,
+                // Events go on Ingresses and Services; what is about MetalLB's own objects goes to the log.
+                Warnings = [.. diagnostics.Where(d => d.Object.Kind is not (Service.KindValue or "Ingress"))
+                    .Select(d => $"{d.Severity} {d.Code}: {d.Object}{(d.Field is null ? string.Empty : " " + d.Field)}: {d.Message}")],
             };
         }
 

@@ -87,6 +87,8 @@ public sealed class ClusterWriterTests : IAsyncLifetime
         Assert.Contains("does not take over a Service it does not own", service.Message, StringComparison.Ordinal);
         var pool = Assert.Single(result.Diagnostics, d => d.Code == DiagnosticCodes.AddressPoolInvalid);
         Assert.Equal("metallb-system/public", pool.Object.Key);
+        // A pool carries no Events: the refusal goes to the log.
+        Assert.Contains(result.Warnings, w => w.StartsWith("Error AddressPoolInvalid: IPAddressPool metallb-system/public metadata.labels: already exists without", StringComparison.Ordinal));
         Assert.Equal(8080, (int)_api.Store.Get(Services, "cloudingress", "cloudingress-proxy")["spec"]!["ports"]![0]!["port"]!);
         Assert.Equal("10.9.9.0/30", (string?)_api.Store.Get(Pools, "metallb-system", "public")["spec"]!["addresses"]![0]);
     }

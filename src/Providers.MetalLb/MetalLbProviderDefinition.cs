@@ -1,9 +1,11 @@
 using CloudIngress.Core.Model;
 using CloudIngress.Core.Providers;
 using CloudIngress.Providers.MetalLb.Allocation;
+using CloudIngress.Providers.MetalLb.Cluster;
 using CloudIngress.Providers.MetalLb.Config;
 using CloudIngress.Providers.MetalLb.Exposure;
 using CloudIngress.Providers.MetalLb.Planning;
+using k8s;
 
 namespace CloudIngress.Providers.MetalLb;
 
@@ -87,6 +89,8 @@ public sealed class MetalLbProviderDefinition : IProviderDefinition
                 Shared = shared,
             },
         };
-        return ProviderConfiguration.Ok(new MetalLbProvider(options, settings.Snapshot));
+        // Only the controller writes to the cluster: one-shot verbs plan and predict.
+        var writer = settings.Verb == ProviderVerb.Run && settings.Services?.GetService(typeof(IKubernetes)) is IKubernetes client ? new ClusterWriter(client) : null;
+        return ProviderConfiguration.Ok(new MetalLbProvider(options, settings.Snapshot, writer));
     }
 }

@@ -77,15 +77,21 @@ internal sealed class ClusterHarness : IAsyncDisposable
         return new Uri(app.Urls.First()).Port;
     }
 
-    /// <summary>A controller replica with its own proxy; with election unless <paramref name="elect"/> is false.</summary>
-    public async Task<Replica> StartReplicaAsync(string identity, bool elect = true, IProvider? cloud = null)
+    /// <summary>
+    /// A controller replica with its own proxy; with election unless <paramref name="elect"/> is
+    /// false. The provider is Kestrel's, or <paramref name="cloud"/> as it is, or
+    /// <paramref name="definition"/> configured by the controller with <paramref name="flags"/>.
+    /// </summary>
+    public async Task<Replica> StartReplicaAsync(string identity, bool elect = true, IProvider? cloud = null,
+        IProviderDefinition? definition = null, IReadOnlyDictionary<string, string>? flags = null)
     {
         var options = new ClusterControllerOptions
         {
             Build = BuildOptions.Default,
             Proxy = new ProxyOptions { BindAddress = "127.0.0.1", HttpPort = 0, HttpsPort = 0, AdminPort = 0, RequestTimeout = TimeSpan.FromSeconds(5), ShutdownTimeout = TimeSpan.Zero },
             PublishAddresses = ["192.0.2.10"],
-            Provider = cloud is null ? new KestrelProviderDefinition() : new FixedProvider(cloud),
+            Provider = definition ?? (cloud is null ? new KestrelProviderDefinition() : new FixedProvider(cloud)),
+            ProviderSettings = new ProviderSettings { Verb = ProviderVerb.Run, Values = new ProviderOptionValues(flags ?? new Dictionary<string, string>()) },
             Election = elect
                 ? new LeaderElectionOptions("default", "cloudingress-leader", identity)
                 {

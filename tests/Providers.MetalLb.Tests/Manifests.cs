@@ -43,6 +43,16 @@ internal static class Manifests
         {{extra}}
         """;
 
+    /// <summary>One Ingress of the default group: the controller then owns the shared Service in front of the proxy.</summary>
+    public const string ShopIngress = """
+        apiVersion: networking.k8s.io/v1
+        kind: Ingress
+        metadata: {name: shop, namespace: shop}
+        spec:
+          ingressClassName: cloudingress
+          rules: [{host: shop.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+        """;
+
     public const string L2 = """
         apiVersion: metallb.io/v1beta1
         kind: L2Advertisement

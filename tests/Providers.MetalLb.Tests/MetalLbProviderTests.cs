@@ -7,14 +7,7 @@ namespace CloudIngress.Providers.MetalLb.Tests;
 /// <summary>The provider behind the contract: its flags, its plan as the generic verbs print it, and what apply and destroy do before the cluster writes exist.</summary>
 public sealed class MetalLbProviderTests : IDisposable
 {
-    private static readonly ClusterSnapshot Snapshot = Read(Pool("public", "10.0.0.0/30"), L2, Svc("infra", "dns"), """
-        apiVersion: networking.k8s.io/v1
-        kind: Ingress
-        metadata: {name: shop, namespace: shop}
-        spec:
-          ingressClassName: cloudingress
-          rules: [{host: shop.example.com, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
-        """);
+    private static readonly ClusterSnapshot Snapshot = Read(Pool("public", "10.0.0.0/30"), L2, Svc("infra", "dns"), ShopIngress);
 
     private readonly string _dir = Directory.CreateTempSubdirectory("cloudingress-metallb-").FullName;
 

@@ -6,6 +6,7 @@ using CloudIngress.Kubernetes.Observe;
 using CloudIngress.Proxy;
 using CloudIngress.Proxy.Hosting;
 using CloudIngress.Proxy.Provider;
+using CloudIngress.Providers.MetalLb;
 using Microsoft.Extensions.Logging;
 
 namespace CloudIngress.Controller.Cluster;
@@ -53,6 +54,7 @@ internal sealed partial class ClusterController
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly ClusterCache _cache;
+    private readonly k8s.IKubernetes _client;
     private readonly LeaderElection? _elector;
     private readonly ClusterPublisher _publisher;
 
@@ -61,7 +63,10 @@ internal sealed partial class ClusterController
         _options = options;
         _loggers = loggers;
         _logger = loggers.CreateLogger("CloudIngress.Controller");
-        _cache = new ClusterCache(client, loggers.CreateLogger("CloudIngress.Kubernetes"), options.WatchNamespace, options.Time);
+        _client = client;
+        // The MetalLB provider plans from every LoadBalancer Service and MetalLB's own objects, so those are observed too.
+        _cache = new ClusterCache(client, loggers.CreateLogger("CloudIngress.Kubernetes"), options.WatchNamespace, options.Time,
+            observeMetalLb: options.Provider.Name == MetalLbProvider.ProviderName);
         if (options.Election is { } election)
         {
             _elector = new LeaderElection(client, election, loggers.CreateLogger("CloudIngress.Leader"), options.Time);
@@ -78,7 +83,14 @@ internal sealed partial class ClusterController
     public async Task RunAsync(Action<ProxyServer>? started, CancellationToken cancellationToken)
     {
         await using var server = await ProxyServer.StartAsync(_options.Proxy, _loggers, cancellationToken);
-        var configured = _options.Provider.Configure(_options.ProviderSettings with { DataPlane = server, PublishAddresses = _options.PublishAddresses, Time = _options.Time });
+        var configured = _options.Provider.Configure(_options.ProviderSettings with
+        {
+            DataPlane = server,
+            PublishAddresses = _options.PublishAddresses,
+            Time = _options.Time,
+            Snapshot = _cache.Snapshot,
+            Services = new ClusterServices(_client),
+        });
         using var provider = configured.Provider ?? throw new InvalidOperationException(configured.Error);
         // Every replica serves traffic: a provider that applies on the leader only leaves this proxy to the Kestrel provider.
         using var local = provider.Scope == ProviderScope.EveryReplica ? null : new KestrelProvider(server, []);
@@ -135,4 +147,10 @@ internal sealed partial class ClusterController
 
     [LoggerMessage(Level = LogLevel.Information, Message = "shutting down: draining in-flight requests for up to {Seconds}s")]
     private static partial void LogDraining(ILogger logger, double seconds);
+}
+
+/// <summary>What the controller shares with providers that write Kubernetes objects: the API client.</summary>
+internal sealed class ClusterServices(k8s.IKubernetes client) : IServiceProvider
+{
+    public object? GetService(Type serviceType) => serviceType == typeof(k8s.IKubernetes) ? client : null;
 }

@@ -135,7 +135,8 @@ internal sealed partial class Reconciler(
         }
 
         var resync = becameLeader || now >= _nextResync;
-        if (!ReferenceEquals(local, provider) && (fingerprint != _appliedFingerprint || resync))
+        var applyFingerprint = fingerprint + provider.ObservedFingerprint(observation.Snapshot);
+        if (!ReferenceEquals(local, provider) && (applyFingerprint != _appliedFingerprint || resync))
         {
             if (provider.OwnsCloudResources)
             {
@@ -147,7 +148,7 @@ internal sealed partial class Reconciler(
             {
                 _appliedFingerprint = null; // a failure half way leaves the cloud unknown
                 _applied = await provider.ApplyAsync(model, fullResync: resync, cancellationToken);
-                _appliedFingerprint = fingerprint;
+                _appliedFingerprint = applyFingerprint;
                 CloudCalls?.Invoke(provider.Name, _applied.Calls);
             }
             catch (ProviderException e)

@@ -1,4 +1,5 @@
 using CloudIngress.Core.Model;
+using CloudIngress.Core.Snapshot;
 
 namespace CloudIngress.Core.Providers;
 
@@ -42,4 +43,11 @@ public interface IProvider : IDisposable
 
     /// <summary>Removes everything this cluster owns in the target.</summary>
     Task<ProviderApplyResult> DestroyAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A short text that changes whenever the objects of <paramref name="snapshot"/> its apply
+    /// depends on beyond the model change (MetalLB: LoadBalancer Services and their status, pools):
+    /// the reconciler applies again when it does, as when the model changes. Empty: the model alone.
+    /// </summary>
+    string ObservedFingerprint(ClusterSnapshot snapshot) => string.Empty;
 }

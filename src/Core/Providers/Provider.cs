@@ -1,4 +1,5 @@
 using CloudIngress.Core.Model;
+using CloudIngress.Core.Snapshot;
 
 namespace CloudIngress.Core.Providers;
 
@@ -27,6 +28,9 @@ public abstract class Provider<TObserved> : IProvider
     public abstract Task<ProviderApplyResult> ApplyAsync(GatewayModel model, bool fullResync, CancellationToken cancellationToken);
 
     public abstract Task<ProviderApplyResult> DestroyAsync(CancellationToken cancellationToken);
+
+    /// <inheritdoc cref="IProvider.ObservedFingerprint"/>
+    public virtual string ObservedFingerprint(ClusterSnapshot snapshot) => string.Empty;
 
     public void Dispose()
     {

@@ -25,6 +25,12 @@ public sealed record ProviderSettings
     /// </summary>
     public Func<ClusterSnapshot>? Snapshot { get; init; }
 
+    /// <summary>
+    /// What the process shares with providers that write Kubernetes objects themselves (in
+    /// <c>run</c> against a cluster: the API client, by its type); null where there is nothing.
+    /// </summary>
+    public IServiceProvider? Services { get; init; }
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Where the provider reports what it works around (a warning line each).</summary>

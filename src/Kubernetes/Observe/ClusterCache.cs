@@ -27,7 +27,8 @@ public sealed partial class ClusterCache
     private HashSet<string> _referenced = new(StringComparer.Ordinal);
     private long _lastChange;
 
-    public ClusterCache(IKubernetes client, ILogger logger, string? watchNamespace = null, TimeProvider? time = null)
+    /// <summary>With <paramref name="observeMetalLb"/>, Namespaces and MetalLB's pools and advertisements are observed too (their CRDs must exist).</summary>
+    public ClusterCache(IKubernetes client, ILogger logger, string? watchNamespace = null, TimeProvider? time = null, bool observeMetalLb = false)
     {
         _client = client;
         _logger = logger;
@@ -37,6 +38,19 @@ public sealed partial class ClusterCache
         Services = new Informer<Service>(ObservedKinds.Services(client, watchNamespace), logger, time: _time);
         EndpointSlices = new Informer<EndpointSlice>(ObservedKinds.EndpointSlices(client, watchNamespace), logger, time: _time);
         Secrets = new Informer<Secret>(ObservedKinds.Secrets(client, watchNamespace), logger, Keep, _time);
+
+        if (observeMetalLb)
+        {
+            MetalLb = new MetalLbInformers(
+                new Informer<Namespace>(CustomObjectFeeds.Namespaces(client), logger, time: _time),
+                new Informer<Core.Resources.IPAddressPool>(CustomObjectFeeds.AddressPools(client), logger, time: _time),
+                new Informer<Core.Resources.L2Advertisement>(CustomObjectFeeds.L2Advertisements(client), logger, time: _time),
+                new Informer<BGPAdvertisement>(CustomObjectFeeds.BgpAdvertisements(client), logger, time: _time));
+            MetalLb.Namespaces.Changed += (_, _) => Signal();
+            MetalLb.Pools.Changed += (_, _) => Signal();
+            MetalLb.L2.Changed += (_, _) => Signal();
+            MetalLb.Bgp.Changed += (_, _) => Signal();
+        }
 
         Ingresses.Changed += (_, _) => OnIngressChanged();
         IngressClasses.Changed += (_, _) => Signal();
@@ -61,12 +75,17 @@ public sealed partial class ClusterCache
 
     public Informer<Secret> Secrets { get; }
 
-    public bool Synced => Ingresses.Synced && IngressClasses.Synced && Services.Synced && EndpointSlices.Synced && Secrets.Synced;
+    /// <summary>Namespaces and MetalLB's objects, when asked for.</summary>
+    public MetalLbInformers? MetalLb { get; }
+
+    public bool Synced => Ingresses.Synced && IngressClasses.Synced && Services.Synced && EndpointSlices.Synced && Secrets.Synced && (MetalLb?.Synced ?? true);
 
     /// <summary>Completes once every informer has listed.</summary>
-    public Task WhenSynced => Task.WhenAll(Ingresses.WhenSynced, IngressClasses.WhenSynced, Services.WhenSynced, EndpointSlices.WhenSynced, Secrets.WhenSynced);
+    public Task WhenSynced => Task.WhenAll(Ingresses.WhenSynced, IngressClasses.WhenSynced, Services.WhenSynced, EndpointSlices.WhenSynced, Secrets.WhenSynced,
+        MetalLb?.WhenSynced ?? Task.CompletedTask);
 
-    public long WatchRestarts => Ingresses.WatchRestarts + IngressClasses.WatchRestarts + Services.WatchRestarts + EndpointSlices.WatchRestarts + Secrets.WatchRestarts;
+    public long WatchRestarts => Ingresses.WatchRestarts + IngressClasses.WatchRestarts + Services.WatchRestarts + EndpointSlices.WatchRestarts + Secrets.WatchRestarts
+        + (MetalLb?.WatchRestarts ?? 0);
 
     /// <summary>A change needing a rebuild was signalled and no <see cref="WaitForChangesAsync"/> has taken it yet.</summary>
     internal bool ChangePending => _changes.Reader.Count > 0;
@@ -76,7 +95,7 @@ public sealed partial class ClusterCache
     {
         var all = Task.WhenAll(
             Ingresses.RunAsync(cancellationToken), IngressClasses.RunAsync(cancellationToken), Services.RunAsync(cancellationToken),
-            EndpointSlices.RunAsync(cancellationToken), Secrets.RunAsync(cancellationToken));
+            EndpointSlices.RunAsync(cancellationToken), Secrets.RunAsync(cancellationToken), MetalLb?.RunAsync(cancellationToken) ?? Task.CompletedTask);
         await Task.WhenAny(all, WhenSynced);
 
         if (Synced)
@@ -94,6 +113,10 @@ public sealed partial class ClusterCache
         Services = [.. Services.Items],
         EndpointSlices = [.. EndpointSlices.Items],
         Secrets = [.. Secrets.Items.Where(s => s.Data is not null || s.StringData is not null)],
+        Namespaces = MetalLb is null ? [] : [.. MetalLb.Namespaces.Items],
+        AddressPools = MetalLb is null ? [] : [.. MetalLb.Pools.Items],
+        L2Advertisements = MetalLb is null ? [] : [.. MetalLb.L2.Items],
+        BGPAdvertisements = MetalLb is null ? [] : [.. MetalLb.Bgp.Items],
     };
 
     /// <summary>

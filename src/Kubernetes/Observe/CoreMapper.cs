@@ -30,7 +30,8 @@ public static class CoreMapper
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? t_buffer;
 
-    private static T Map<T>(object model, JsonTypeInfo<T> type)
+    /// <summary>Any package model (or custom object) into the Core type <paramref name="type"/> describes.</summary>
+    public static T Map<T>(object model, JsonTypeInfo<T> type)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(16 * 1024);
         buffer.ResetWrittenCount();

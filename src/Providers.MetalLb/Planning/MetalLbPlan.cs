@@ -1,5 +1,6 @@
 using CloudIngress.Core.Diagnostics;
 using CloudIngress.Core.Providers;
+using CloudIngress.Core.Resources;
 using CloudIngress.Providers.MetalLb.Allocation;
 using CloudIngress.Providers.MetalLb.Exposure;
 
@@ -19,6 +20,12 @@ public sealed record MetalLbPlan
 
     /// <summary>Creates, changes and deletes of owned Services (and, with pools as code, owned pools and advertisements).</summary>
     public IReadOnlyList<PlannedOperation> Operations { get; init; } = [];
+
+    /// <summary>The objects the Apply operations write (owned Services, pools as code), as they should be.</summary>
+    public IReadOnlyList<IKubernetesObject> Declared { get; init; } = [];
+
+    /// <summary>The observed owned objects the Delete operations remove.</summary>
+    public IReadOnlyList<IKubernetesObject> Deleted { get; init; } = [];
 
     public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
 

@@ -24,7 +24,8 @@ public static class MetalLbPlanner
         var usable = new List<ExposedService>();
         foreach (var e in exposed)
         {
-            var existing = services.FirstOrDefault(s => ObjectRefs.For(s) == e.Ref);
+            // Any Service of that name counts, whatever its type: one we do not own is never taken over.
+            var existing = observed.Services.FirstOrDefault(s => ObjectRefs.For(s) == e.Ref);
             if (existing is not null && !ProxyExposure.IsOwned(existing))
             {
                 diagnostics.Error(DiagnosticCodes.ExposureServiceNotOwned, e.Ref, "metadata.labels",
@@ -58,20 +59,47 @@ public static class MetalLbPlanner
         var assignments = AddressPlanner.Plan(intents, allocator, diagnostics);
         var byService = assignments.ToDictionary(a => a.Service);
         var fromConfig = pools.Declared.OfType<IPAddressPool>().Select(p => p.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        List<IKubernetesObject> declared = [.. usable.Select(e => (IKubernetesObject)e.Service), .. pools.Declared];
+        List<IKubernetesObject> deleted = [.. owned.Where(o => !usable.Any(e => e.Ref == ObjectRefs.For(o))), .. pools.Deleted];
         return new MetalLbPlan
         {
             Assignments = assignments,
             Services = usable,
             Pools = [.. allocator.Pools.Select(p => (p, fromConfig.Contains(p.Name) ? "--metallb-config" : "observed"))],
-            Operations = OwnedObjects.Diff(
-                [.. usable.Select(e => (IKubernetesObject)e.Service), .. pools.Declared],
-                [.. owned, .. observed.AddressPools, .. observed.L2Advertisements, .. observed.BGPAdvertisements],
-                [.. owned.Where(o => !usable.Any(e => e.Ref == ObjectRefs.For(o))), .. pools.Deleted]),
+            Operations = OwnedObjects.Diff(declared, [.. owned, .. observed.AddressPools, .. observed.L2Advertisements, .. observed.BGPAdvertisements], deleted),
+            Declared = declared,
+            Deleted = deleted,
             Diagnostics = diagnostics.ToSortedList(),
             ByFrontend = usable.SelectMany(e => e.Frontends.Select(f => (f.Id, Addresses: byService[e.Ref].Addresses)))
                 .Where(f => f.Addresses.Count > 0)
                 .ToDictionary(f => f.Id, f => (IReadOnlyList<string>)[.. f.Addresses.Select(a => a.ToString())], StringComparer.Ordinal),
         };
+    }
+
+    /// <summary>
+    /// What MetalLB has really given: the addresses in the status of each owned Service observed,
+    /// by the frontends it carries. A Service still Pending gives an empty list (nothing published,
+    /// and an address published before is taken back); one not created yet gives no entry.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> Assigned(MetalLbPlan plan, ClusterSnapshot observed)
+    {
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var e in plan.Services)
+        {
+            if (observed.Services.FirstOrDefault(s => ObjectRefs.For(s) == e.Ref && ProxyExposure.IsOwned(s)) is not { } live)
+            {
+                continue; // not created yet: nothing is known, and nothing is published
+            }
+
+            // Created: what its status says, even nothing (MetalLB took the address back), so no stale address stays published.
+            IReadOnlyList<string> addresses = [.. (live.Status?.LoadBalancer?.Ingress ?? []).Select(i => i.Ip ?? i.Hostname).OfType<string>().Where(a => a.Length > 0)];
+            foreach (var frontend in e.Frontends)
+            {
+                result[frontend.Id] = addresses;
+            }
+        }
+
+        return result;
     }
 
     private static bool IsOursHere(Service service, MetalLbOptions options) =>

@@ -91,7 +91,7 @@ public sealed class MetalLbVerbTests : IDisposable
     }
 
     [Fact]
-    public async Task Apply_PrintsThePredictedAddressesAndThatNothingIsWritten()
+    public async Task Apply_PrintsThePredictedAddressesAndThatOnlyRunWrites()
     {
         Write("pools.yaml", Pools);
         Write("ingress.yaml", """
@@ -110,7 +110,7 @@ public sealed class MetalLbVerbTests : IDisposable
         var (code, output, error) = await Run("apply", "--provider", "metallb", "--manifests", _dir);
         Assert.True(code == ExitCodes.Ok, error + output);
         Assert.Contains("ingress/default: 10.0.0.0", output, StringComparison.Ordinal);
-        Assert.Contains("does not write to the cluster yet", error, StringComparison.Ordinal);
+        Assert.Contains("writes to the cluster only in `run`", error, StringComparison.Ordinal);
     }
 
     [Fact]

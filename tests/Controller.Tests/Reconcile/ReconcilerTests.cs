@@ -177,6 +177,27 @@ public sealed class ReconcilerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    [Fact]
+    public async Task ObservedObjectsTheProviderNames_ChangeWithoutTheModel_AndAreAppliedAgain()
+    {
+        var observing = new ObservingProvider();
+        var reconciler = new Reconciler(_source, _local, observing, _publisher, new ReconcilerOptions { Build = BuildOptions.Default, Resync = Resync }, _time, NullLogger.Instance);
+        ClusterSnapshot WithProxyAt(string version) => Snapshot("shop") with
+        {
+            Services = [new Core.Resources.Service { Metadata = new Core.Resources.ObjectMeta { Name = "proxy", Namespace = "cloudingress", ResourceVersion = version } }],
+        };
+
+        _source.Set(WithProxyAt("1"));
+        await reconciler.PassAsync(CancellationToken.None);
+        _source.Set(WithProxyAt("2")); // say, MetalLB wrote its status: the model is the same
+        await reconciler.PassAsync(CancellationToken.None);
+        _source.Set(WithProxyAt("2"));
+        await reconciler.PassAsync(CancellationToken.None);
+
+        Assert.Equal(2, observing.Applies);
+        Assert.Equal(1, _local.Applies);
+    }
+
     private ClusterSnapshot Snapshot(params string[] names)
     {
         var yaml = string.Join("---\n", names.Select(n => """
@@ -245,6 +266,32 @@ public sealed class ReconcilerTests : IDisposable
         {
             Applies++;
             Last = model;
+            return Task.FromResult(ProviderApplyResult.Empty);
+        }
+
+        public override Task<ProviderApplyResult> DestroyAsync(CancellationToken cancellationToken) => Task.FromResult(ProviderApplyResult.Empty);
+    }
+
+    /// <summary>A leader-scoped provider whose apply also depends on the Services' versions.</summary>
+    private sealed class ObservingProvider : Provider<int>
+    {
+        public int Applies { get; private set; }
+
+        public override string Name => "observing";
+
+        public override ProviderScope Scope => ProviderScope.Leader;
+
+        public override bool OwnsCloudResources => false;
+
+        public override Task<int> ObserveAsync(GatewayModel model, CancellationToken cancellationToken) => Task.FromResult(0);
+
+        public override ProviderPlan Plan(GatewayModel model, int observed) => new() { Provider = Name };
+
+        public override string ObservedFingerprint(ClusterSnapshot snapshot) => string.Join(",", snapshot.Services.Select(s => s.Metadata.ResourceVersion));
+
+        public override Task<ProviderApplyResult> ApplyAsync(GatewayModel model, bool fullResync, CancellationToken cancellationToken)
+        {
+            Applies++;
             return Task.FromResult(ProviderApplyResult.Empty);
         }
 

@@ -10,6 +10,8 @@ namespace CloudIngress.Kubernetes.Tests.Observe;
 /// <summary>Informers and the cache against the emulated API server, dropped watches and 410s included.</summary>
 public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
+    private static readonly ApiResource Pools = ApiResource.All.Single(r => r.Kind == "IPAddressPool");
+    private static readonly ApiResource L2 = ApiResource.All.Single(r => r.Kind == "L2Advertisement");
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly CancellationTokenSource _stop = new();
     private readonly TestClock _clock = new();
@@ -43,6 +45,48 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
         }
 
         _client.Dispose();
+    }
+
+    [Fact]
+    public async Task WithMetalLb_SnapshotHasPoolsWithEveryField_Advertisements_AndNamespaces_AndFollowsChanges()
+    {
+        _api.Store.EnsureNamespace("metallb-system");
+        _api.Store.Create(Pools, "metallb-system", (JsonObject)JsonNode.Parse("""
+            {"apiVersion": "metallb.io/v1beta1", "kind": "IPAddressPool", "metadata": {"name": "team", "namespace": "metallb-system", "labels": {"tier": "a"}},
+             "spec": {"addresses": ["10.0.0.0/30"], "autoAssign": false, "avoidBuggyIPs": true,
+                      "serviceAllocation": {"priority": 5, "namespaces": ["shop"], "serviceSelectors": [{"matchLabels": {"app": "web"}}]}}}
+            """)!);
+        _api.Store.Create(L2, "metallb-system", (JsonObject)JsonNode.Parse("""
+            {"apiVersion": "metallb.io/v1beta1", "kind": "L2Advertisement", "metadata": {"name": "a", "namespace": "metallb-system"},
+             "spec": {"ipAddressPoolSelectors": [{"matchLabels": {"tier": "a"}}]}}
+            """)!);
+        using var stop = new CancellationTokenSource();
+        var cache = new ClusterCache(_client, new TestLogger(output), observeMetalLb: true);
+        var running = cache.RunAsync(stop.Token);
+        await Eventually.Until(() => cache.Synced, what: "every kind listed, MetalLB's included");
+        var snapshot = cache.Snapshot();
+        var pool = Assert.Single(snapshot.AddressPools);
+        Assert.Equal(("team", "metallb-system"), (pool.Metadata.Name, pool.Metadata.Namespace));
+        Assert.Equal(["10.0.0.0/30"], pool.Spec!.Addresses!);
+        Assert.Equal((false, true), (pool.Spec.AutoAssign, pool.Spec.AvoidBuggyIPs));
+        Assert.Equal(5, pool.Spec.ServiceAllocation!.Priority);
+        Assert.Equal(["shop"], pool.Spec.ServiceAllocation.Namespaces!);
+        Assert.Equal("web", pool.Spec.ServiceAllocation.ServiceSelectors![0].MatchLabels!["app"]);
+        Assert.Equal("a", Assert.Single(snapshot.L2Advertisements).Spec!.IpAddressPoolSelectors![0].MatchLabels!["tier"]);
+        Assert.Contains(snapshot.Namespaces, n => n.Metadata.Name == "metallb-system");
+
+        _api.Store.Patch(Pools, "metallb-system", "team", (JsonObject)JsonNode.Parse("""{"spec": {"addresses": ["10.0.1.0/30"]}}""")!, status: false);
+        await Eventually.Until(() => cache.Snapshot().AddressPools.Single().Spec!.Addresses![0] == "10.0.1.0/30", what: "the pool change seen");
+        await _client.CustomObjects.DeleteNamespacedCustomObjectAsync("metallb.io", "v1beta1", "metallb-system", "ipaddresspools", "team");
+        await Eventually.Until(() => cache.Snapshot().AddressPools.Count == 0, what: "the deleted pool gone");
+        await stop.CancelAsync();
+        try
+        {
+            await running;
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using CloudIngress.Core.Diagnostics;
 using CloudIngress.Core.Providers;
 using CloudIngress.Providers.MetalLb.Config;
+using CloudIngress.Providers.MetalLb.Exposure;
 using CloudIngress.Providers.MetalLb.Planning;
 using static CloudIngress.Providers.MetalLb.Tests.Manifests;
 
@@ -35,6 +36,40 @@ public sealed class ExposurePlanTests
         Assert.Equal(["web/a"], plan.Assignments.Select(a => a.Service.Key));
         Assert.Empty(plan.Services);
         Assert.Empty(plan.Operations);
+    }
+
+    private static readonly string L4 = Svc("web", "ours", "[{name: pg, port: 5432}, {name: dns, port: 53, protocol: UDP}, {name: web, port: 80}]",
+        spec: "  loadBalancerClass: cloudingress.io/lb");
+
+    [Fact]
+    public void Plan_L4Service_JoinsTheSharedServiceWithItsTcpPorts_AndItsAddress()
+    {
+        var plan = Plan(Read(Public, L2, Ingress("a"), L4));
+        var shared = Assert.Single(plan.Services);
+        Assert.Equal("cloudingress/cloudingress-proxy", shared.Ref.Key);
+        Assert.Equal("web/ours", shared.Service.Metadata.Annotations![ProxyExposure.L4ServicesAnnotation]);
+        // UDP is not served by the proxy, and 80 is the shared Service's HTTP port already.
+        Assert.Equal([(80, "http"), (443, "https"), (5432, "5432")], shared.Service.Spec!.Ports!.Select(p => (p.Port, p.TargetPort!.Value.Text ?? p.TargetPort.Value.Number.ToString())));
+        var clash = plan.About("web/ours", DiagnosticCodes.ListenerConflict);
+        Assert.Contains("port 80 is already a port of the shared Service cloudingress/cloudingress-proxy", clash.Message, StringComparison.Ordinal);
+        Assert.Equal(["10.0.0.0"], plan.ByFrontend["service/web/ours"]);
+        Assert.Equal(["10.0.0.0"], plan.ByFrontend["ingress/default"]);
+    }
+
+    [Fact]
+    public void Plan_L4Service_WithoutAnIngress_GetsNoServiceUnlessItAsksForAnAddress()
+    {
+        var alone = Plan(Read(Public, L2, L4));
+        Assert.Empty(alone.Services);
+        Assert.Empty(alone.Assignments);
+        Assert.Contains("no Ingress is served", alone.About("web/ours", DiagnosticCodes.ProviderUnsupported).Message, StringComparison.Ordinal);
+
+        var asking = Plan(Read(Public, L2, L4.Replace("annotations: {}", "annotations: {metallb.io/loadBalancerIPs: 10.0.0.5}", StringComparison.Ordinal)));
+        var own = Assert.Single(asking.Services);
+        Assert.Equal("cloudingress/cloudingress-l4-web-ours", own.Ref.Key);
+        Assert.Equal("10.0.0.5", own.Service.Metadata.Annotations![MetalLbAnnotations.LoadBalancerIps]);
+        Assert.Equal([80, 5432], own.Service.Spec!.Ports!.Select(p => p.Port));
+        Assert.Equal(["10.0.0.5"], asking.ByFrontend["service/web/ours"]);
     }
 
     [Fact]
@@ -95,6 +130,16 @@ public sealed class ExposurePlanTests
         Assert.Equal(DiagnosticSeverity.Error, plan.About("cloudingress/cloudingress-proxy", DiagnosticCodes.ExposureServiceNotOwned).Severity);
         Assert.Equal("10.0.0.0", plan.Addresses("cloudingress/cloudingress-proxy"));
         Assert.Empty(plan.ByFrontend);
+    }
+
+    [Fact]
+    public void Plan_AClusterIpServiceOfTheSameName_IsNeverTakenOverEither()
+    {
+        var plan = Plan(Read(Public, L2, Ingress("a"), "apiVersion: v1\nkind: Service\nmetadata: {name: cloudingress-proxy, namespace: cloudingress}\nspec: {ports: [{port: 8080}]}"));
+        Assert.Empty(plan.Services);
+        Assert.Empty(plan.Operations);
+        Assert.Empty(plan.Assignments);
+        Assert.Contains("ingress group(s) default get no address", plan.About("cloudingress/cloudingress-proxy", DiagnosticCodes.ExposureServiceNotOwned).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using CloudIngress.Emulators.Kubernetes;
 using CloudIngress.Providers.MetalLb;
 using CloudIngress.Tests;
 using k8s;
@@ -15,17 +16,23 @@ namespace CloudIngress.EndToEnd.Tests;
 /// <c>run --provider metallb</c> against the emulated API server with a MetalLB stand-in: objects
 /// applied with kubectl, the owned Services written by the controller, addresses written by the
 /// stand-in and published on the Ingresses and L4 Services, traffic through the proxy on 127.0.0.1.
+/// The controller runs as deploy/'s ServiceAccount, held to the RBAC of deploy/ and
+/// deploy/bare-metal/ (what a bare-metal install applies): a request those rules refuse fails the
+/// test, so the provider cannot start calling something the manifests do not grant.
 /// </summary>
 public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(15);
+    private const string ControllerToken = "cloudingress-serviceaccount-token";
     private readonly ILoggerFactory _loggers = LoggerFactory.Create(b => b.AddProvider(new TestLoggerProvider(output)).SetMinimumLevel(LogLevel.Information));
     private ClusterHarness _cluster = null!;
     private MetalLbStandIn _metallb = null!;
 
     public async Task InitializeAsync()
     {
-        _cluster = await ClusterHarness.StartAsync(_loggers);
+        var security = new EmulatorSecurity(ControllerToken);
+        security.Authorizers[ControllerToken] = BareMetalRbac();
+        _cluster = await ClusterHarness.StartAsync(_loggers, security, ControllerToken);
         _cluster.Api.Store.EnsureNamespace("cloudingress");
         _cluster.Api.Store.EnsureNamespace("metallb-system");
         _cluster.Api.Store.EnsureNamespace("infra");
@@ -34,9 +41,22 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
 
     public async Task DisposeAsync()
     {
+        var forbidden = _cluster.Api.Forbidden.ToList();
         await _cluster.DisposeAsync();
         await _metallb.DisposeAsync();
         _loggers.Dispose();
+        Assert.True(forbidden.Count == 0, "RBAC of deploy/ and deploy/bare-metal/ refused the controller:\n" + string.Join('\n', forbidden.Distinct()));
+    }
+
+    /// <summary>The rules deploy/ and deploy/bare-metal/ give deploy/'s ServiceAccount.</summary>
+    private static RbacAuthorizer BareMetalRbac()
+    {
+        var objects = new[] { RepoPaths.Of("deploy"), RepoPaths.Of("deploy", "bare-metal") }
+            .SelectMany(d => Directory.GetFiles(d, "*.yaml").Order(StringComparer.Ordinal))
+            .SelectMany(f => KubernetesYaml.LoadAllFromString(File.ReadAllText(f)))
+            .Select(o => System.Text.Json.Nodes.JsonNode.Parse(KubernetesJson.Serialize(o))!.AsObject()).ToList();
+        var account = objects.Single(o => (string?)o["kind"] == "ServiceAccount")["metadata"]!;
+        return RbacAuthorizer.ForServiceAccount((string)account["namespace"]!, (string)account["name"]!, objects);
     }
 
     [Fact]
@@ -181,7 +201,7 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
         var (http, https, admin) = RunFlow.Ports();
         using var stop = new CancellationTokenSource();
         var run = Controller.Cli.CloudIngressCli.RunAsync(
-            ["run", "--kubeconfig", _cluster.Kubeconfig, "--provider", "metallb", "--metallb-external-traffic-policy", "Cluster", "--no-leader-election", "--access-log=off",
+            ["run", "--kubeconfig", _cluster.ControllerKubeconfig, "--provider", "metallb", "--metallb-external-traffic-policy", "Cluster", "--no-leader-election", "--access-log=off",
              $"--http-port={http}", $"--https-port={https}", $"--admin-port={admin}", "--shutdown-timeout=1"],
             TextWriter.Null, TextWriter.Null, stop.Token);
         await _cluster.ApplyAsync(Pool("public", "10.0.6.0/31") + Backend("web", web) + Ingress("shop"));

@@ -99,6 +99,12 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
             .Split(' ').Contains(l4Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), Soon, "the L4 port on the shared Service");
         await Eventually.Until(async () => await AddressAsync("default", "service", "db") == "10.0.0.0", Soon, "the L4 Service shows the shared address");
         await Eventually.Until(async () => await EchoAsync(l4Port, "ping") == "ping", Soon, "TCP through the proxy");
+
+        // Nothing served any more: the owned Service is deleted.
+        await _cluster.KubectlAsync(null, "delete", "ingress", "shop", "-n", "default");
+        await _cluster.KubectlAsync(null, "delete", "service", "db", "-n", "default");
+        await Eventually.Until(async () => await _cluster.KubectlAsync(null, "get", "service", "-n", "cloudingress", "--ignore-not-found", "-o", "name") == string.Empty,
+            Soon, "the owned Service deleted");
     }
 
     [Fact]
@@ -172,7 +178,7 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task PoolsAsCode_AreAppliedWithTheOwnerLabel_AndObjectsWeDoNotOwnAreRefusedAndLeftAlone()
+    public async Task PoolsAsCode_AreAppliedWithTheOwnerLabel_DeletedWhenNoLongerDeclared_AndObjectsWeDoNotOwnAreRefusedAndLeftAlone()
     {
         await _cluster.ApplyAsync(Pool("taken", "10.0.3.0/31") + """
             apiVersion: v1
@@ -181,17 +187,34 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
             spec: {type: ClusterIP, ports: [{name: other, port: 8080}]}
             """);
         var config = Path.Combine(_cluster.Directory, "pools.yaml");
-        await File.WriteAllTextAsync(config, Pool("code", "10.0.4.0/31") + Pool("taken", "10.0.5.0/31").Replace("name: all", "name: code", StringComparison.Ordinal));
-        await _cluster.StartReplicaAsync("solo", elect: false, definition: new MetalLbProviderDefinition(),
+        var pools = Pool("code", "10.0.4.0/31") + Pool("taken", "10.0.5.0/31").Replace("name: all", "name: code", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(config, pools + """
+            apiVersion: metallb.io/v1beta1
+            kind: BGPAdvertisement
+            metadata: {name: upstream, namespace: metallb-system}
+            spec: {ipAddressPools: [code]}
+            """);
+        var first = await _cluster.StartReplicaAsync("first", elect: false, definition: new MetalLbProviderDefinition(),
             flags: new Dictionary<string, string> { ["--metallb-config"] = config });
         await _cluster.ApplyAsync(Backend("web", 9) + Ingress("shop"));
 
         await Eventually.Until(async () => await _cluster.KubectlAsync(null, "get", "ipaddresspool", "code", "-n", "metallb-system", "--ignore-not-found",
             "-o", "jsonpath={.metadata.labels.app\\.kubernetes\\.io/managed-by}") == "cloudingress", Soon, "the declared pool applied with the owner label");
+        await Eventually.Until(async () => await _cluster.KubectlAsync(null, "get", "bgpadvertisement", "upstream", "-n", "metallb-system", "--ignore-not-found",
+            "-o", "jsonpath={.metadata.labels.app\\.kubernetes\\.io/managed-by}") == "cloudingress", Soon, "the declared advertisement applied with the owner label");
         await EventAsync("cloudingress", "cloudingress-proxy", "ExposureServiceNotOwned", "does not take over a Service it does not own");
         Assert.Equal("8080", await _cluster.KubectlAsync(null, "get", "service", "cloudingress-proxy", "-n", "cloudingress", "-o", "jsonpath={.spec.ports[*].port}"));
         Assert.Equal("10.0.3.0/31", await _cluster.KubectlAsync(null, "get", "ipaddresspool", "taken", "-n", "metallb-system", "-o", "jsonpath={.spec.addresses[*]}"));
         Assert.Equal(string.Empty, await AddressAsync("default", "ingress", "shop"));
+
+        // Taken out of the configuration: the owned advertisement is deleted, the pool we do not own stays.
+        await first.StopAsync();
+        await File.WriteAllTextAsync(config, pools);
+        await _cluster.StartReplicaAsync("second", elect: false, definition: new MetalLbProviderDefinition(),
+            flags: new Dictionary<string, string> { ["--metallb-config"] = config });
+        await Eventually.Until(async () => await _cluster.KubectlAsync(null, "get", "bgpadvertisement", "-n", "metallb-system", "--ignore-not-found", "-o", "name") == string.Empty,
+            Soon, "the advertisement no longer declared deleted");
+        Assert.Equal("10.0.3.0/31", await _cluster.KubectlAsync(null, "get", "ipaddresspool", "taken", "-n", "metallb-system", "-o", "jsonpath={.spec.addresses[*]}"));
     }
 
     [Fact]

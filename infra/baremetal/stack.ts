@@ -4,11 +4,15 @@
 
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
 import { ConfigReader } from "../common/config";
-import { readDeploy } from "../common/deploy";
+import { readDeploy, repoRoot } from "../common/deploy";
 import { installCloudIngress } from "../common/install";
 import { PROJECT, readBareMetalConfig } from "./config";
 import { METALLB_CONFIG_DIR, METALLB_CONFIG_FILE, METALLB_CONFIG_MAP, metallbConfigFile, metallbObjects, proxyServiceAnnotations } from "./metallb";
+
+/** What --provider=metallb needs beyond deploy/10-rbac.yaml (docs/bare-metal.md, step 4). */
+export const BARE_METAL_RBAC_DIR = path.join(repoRoot, "deploy", "bare-metal");
 
 /** MetalLB's chart repository. */
 export const METALLB_CHART_REPO = "https://metallb.github.io/metallb";
@@ -64,6 +68,7 @@ export function bareMetalStack(read: ConfigReader = new ConfigReader(PROJECT)) {
             { flag: "--metallb-config", value: `${METALLB_CONFIG_DIR}/${METALLB_CONFIG_FILE}` },
         ],
         proxyServiceAnnotations: proxyServiceAnnotations(cfg),
+        rbac: readDeploy(BARE_METAL_RBAC_DIR),
         files: { configMap: METALLB_CONFIG_MAP, mountPath: METALLB_CONFIG_DIR, data: { [METALLB_CONFIG_FILE]: metallbConfigFile(metallb) } },
     }, { providers: [kubernetes], dependsOn: declared });
 

@@ -11,6 +11,8 @@
 //   - the proxy Service's type and annotations     (EKS: ClusterIP; bare metal: MetalLB pool/address)
 //   - the IngressClass made the default            (cloudingress:defaultIngressClass)
 //   - configuration files: one ConfigMap, mounted read-only into the container
+//   - RBAC added to deploy/'s, read from a folder of deploy/ (bare metal: deploy/bare-metal/,
+//     what --provider=metallb needs beyond deploy/10-rbac.yaml)
 //
 // test/install.test.ts proves that what a stack declares equals deploy/ apart from these.
 
@@ -40,6 +42,8 @@ export interface InstallSettings {
     proxyServiceType?: "LoadBalancer" | "ClusterIP";
     proxyServiceAnnotations?: Record<string, string>;
     defaultIngressClass?: boolean;
+    /** RBAC objects added to deploy/'s, as read from a folder of deploy/ (bare metal: deploy/bare-metal/); declared before the Deployment. */
+    rbac?: K8sObject[];
     /** Files the controller reads (e.g. --metallb-config): a ConfigMap of that name, mounted read-only at mountPath. */
     files?: { configMap: string; mountPath: string; data: Record<string, string> };
 }
@@ -138,6 +142,16 @@ export function render(base: K8sObject[], s: InstallSettings): K8sObject[] {
     if (s.defaultIngressClass) {
         const ingressClass = single(objects, "IngressClass");
         ingressClass.metadata.annotations = { ...ingressClass.metadata.annotations, "ingressclass.kubernetes.io/is-default-class": "true" };
+    }
+
+    if (s.rbac) {
+        const ids = new Set(objects.map(objectId));
+        for (const o of s.rbac) {
+            if (!o.apiVersion.startsWith("rbac.authorization.k8s.io/")) throw new Error(`${objectId(o)}: only RBAC objects are added to deploy/'s`);
+            if (ids.has(objectId(o))) throw new Error(`${objectId(o)} is in deploy/ already`);
+            ids.add(objectId(o));
+        }
+        objects.splice(objects.indexOf(deployment), 0, ...structuredClone(s.rbac));
     }
 
     if (s.files) {

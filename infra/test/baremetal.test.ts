@@ -4,10 +4,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseAllDocuments } from "yaml";
-import { bareMetalStack, METALLB_CHART_REPO } from "../baremetal/stack";
+import { BARE_METAL_RBAC_DIR, bareMetalStack, METALLB_CHART_REPO } from "../baremetal/stack";
 import { StackConfigError } from "../common/config";
 import { readDeploy } from "../common/deploy";
-import { controllerContainer } from "../common/install";
+import { controllerContainer, serviceAccountOf } from "../common/install";
 import { Declared, mock, one, ofType, settle, valueOf } from "./harness";
 import { differences, k8sObjects } from "./k8s";
 
@@ -88,6 +88,8 @@ test("CloudIngress: deploy/'s objects with --provider=metallb and its --metallb-
     const { declared, outputs } = await run({ "cloudingress-baremetal:proxyPool": "public" });
     const objects = k8sObjects(declared).filter((o) => !o.apiVersion.startsWith("metallb.io/") && o.metadata.name !== "metallb");
     assert.deepEqual(differences(readDeploy(), objects), [
+        "+ ClusterRole cloudingress-metallb",
+        "+ ClusterRoleBinding cloudingress-metallb",
         "+ ConfigMap cloudingress/cloudingress-metallb",
         "Deployment cloudingress/cloudingress: spec.template.spec.containers[0].args",
         "Deployment cloudingress/cloudingress: spec.template.spec.containers[0].image",
@@ -110,6 +112,29 @@ test("CloudIngress: deploy/'s objects with --provider=metallb and its --metallb-
     assert.deepEqual([outputs.controllerNamespace, outputs.ingressClassName], ["cloudingress", "cloudingress"]);
     // Every Kubernetes resource goes to the configured cluster, not an ambient default.
     assert.ok(declared.filter((d) => d.type.startsWith("kubernetes:")).every((d) => d.provider?.includes("pulumi:providers:kubernetes::cluster::")));
+});
+
+test("CloudIngress gets the RBAC --provider=metallb needs: deploy/bare-metal/'s ClusterRole, bound to the controller's ServiceAccount, before the Deployment", async () => {
+    const { declared } = await run();
+    const role = one(declared, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "cloudingress-clusterrole-cloudingress-metallb");
+    const binding = one(declared, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "cloudingress-clusterrolebinding-cloudingress-metallb");
+    // The objects of the file, as they are: the file is what the .NET tests hold to the provider's calls.
+    assert.deepEqual(differences(readDeploy(BARE_METAL_RBAC_DIR), [role.inputs, binding.inputs]), []);
+    assert.deepEqual(binding.inputs.roleRef, { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role.inputs.metadata.name });
+    const deployment = one(declared, "kubernetes:apps/v1:Deployment").inputs;
+    const account = { kind: "ServiceAccount", ...serviceAccountOf(readDeploy()) };
+    assert.equal(deployment.spec.template.spec.serviceAccountName, account.name);
+    assert.equal(deployment.metadata.namespace, account.namespace);
+    assert.deepEqual(binding.inputs.subjects, [account]);
+    const rules: any[] = role.inputs.rules;
+    const grants = (group: string, resource: string, verb: string) =>
+        rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+    for (const verb of ["create", "patch", "delete"]) assert.ok(grants("", "services", verb), `services: ${verb}`);
+    for (const kind of ["ipaddresspools", "l2advertisements", "bgpadvertisements"]) assert.ok(grants("metallb.io", kind, "watch"), `${kind}: watch`);
+    assert.ok(grants("", "namespaces", "watch"));
+    // Registration waits for dependencies: the pods start with their permissions in place.
+    const at = (d: Declared) => declared.indexOf(d);
+    assert.ok(Math.max(at(role), at(binding)) < position(declared, "kubernetes:apps/v1:Deployment"));
 });
 
 test("the proxy's address, when pinned, must lie in a pool (and in proxyPool when both are set)", async () => {

@@ -67,6 +67,19 @@ test("every documented change lands where documented, and nothing else moves", (
     assert.deepEqual(at(deployment, "spec.template.spec.containers[0].volumeMounts[1]"), { name: "cloudingress-example", mountPath: "/etc/cloudingress/example", readOnly: true });
 });
 
+test("RBAC added to deploy/'s goes before the Deployment; anything else, or an object deploy/ has, is refused", () => {
+    const role: K8sObject = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "cloudingress-example" }, rules: [] };
+    const rendered = render(deploy, { ...kestrel, rbac: [role] });
+    assert.deepEqual(differences(deploy, rendered), [
+        "+ ClusterRole cloudingress-example",
+        "Deployment cloudingress/cloudingress: spec.template.spec.containers[0].image",
+    ]);
+    assert.ok(rendered.findIndex((o) => o.metadata.name === "cloudingress-example") < rendered.findIndex((o) => o.kind === "Deployment"));
+    assert.throws(() => render(deploy, { ...kestrel, rbac: [{ apiVersion: "v1", kind: "Secret", metadata: { name: "s", namespace: "cloudingress" } }] }),
+        /Secret cloudingress\/s: only RBAC objects are added/);
+    assert.throws(() => render(deploy, { ...kestrel, rbac: [deploy.find((o) => o.kind === "ClusterRole")!] }), /ClusterRole cloudingress is in deploy\/ already/);
+});
+
 test("a flag given twice is refused with its name", () => {
     assert.throws(() => render(deploy, { ...kestrel, extraArgs: ["--ingress-class=other"] }), /--ingress-class is given twice/);
     assert.throws(() => render(deploy, { ...kestrel, providerFlags: [{ flag: "--provider", value: "x" }, { flag: "--log-format", value: "text" }] }), /--log-format is given twice/);

@@ -25,14 +25,19 @@ internal sealed class ClusterHarness : IAsyncDisposable
     private readonly List<Replica> _replicas = [];
     private readonly ILoggerFactory _loggers;
 
-    private ClusterHarness(KubernetesApiEmulator api, ILoggerFactory loggers, EmulatorSecurity? security)
+    private readonly string? _controllerToken;
+
+    private ClusterHarness(KubernetesApiEmulator api, ILoggerFactory loggers, EmulatorSecurity? security, string? controllerToken)
     {
         Api = api;
         _loggers = loggers;
         Security = security;
+        _controllerToken = security is null ? null : controllerToken ?? TestToken;
         Client = TestKube.Client(api.Url, security?.Ca, security is null ? null : TestToken);
         Kubeconfig = Path.Combine(_dir, "kubeconfig");
         File.WriteAllText(Kubeconfig, api.Kubeconfig());
+        ControllerKubeconfig = Path.Combine(_dir, "controller-kubeconfig");
+        File.WriteAllText(ControllerKubeconfig, _controllerToken is null ? api.Kubeconfig() : api.Kubeconfig($"{{token: {_controllerToken}}}"));
     }
 
     /// <summary>The token the harness (and kubectl) authenticate with when the API server checks.</summary>
@@ -50,6 +55,9 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     public string Kubeconfig { get; }
 
+    /// <summary>The kubeconfig of the controller's identity (the harness's own unless StartAsync was given a controller token).</summary>
+    public string ControllerKubeconfig { get; }
+
     /// <summary>A port nothing listens on now (free to bind, or to prove a connection is refused).</summary>
     public static int FreePort()
     {
@@ -58,10 +66,15 @@ internal sealed class ClusterHarness : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<ClusterHarness> StartAsync(ILoggerFactory loggers, EmulatorSecurity? security = null)
+    /// <summary>
+    /// The API server, checking <paramref name="security"/> when given; replicas then authenticate
+    /// with <paramref name="controllerToken"/> (when given: a token of <paramref name="security"/>,
+    /// e.g. one RBAC restricts), kubectl and <see cref="Client"/> with <see cref="TestToken"/>.
+    /// </summary>
+    public static async Task<ClusterHarness> StartAsync(ILoggerFactory loggers, EmulatorSecurity? security = null, string? controllerToken = null)
     {
         security?.Tokens.TryAdd(TestToken, true);
-        return new(await KubernetesApiEmulator.StartAsync(security), loggers, security);
+        return new(await KubernetesApiEmulator.StartAsync(security), loggers, security, controllerToken);
     }
 
     /// <summary>A backend answering every request with its name; returns its port.</summary>
@@ -99,7 +112,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
                 }
                 : null,
         };
-        var client = TestKube.Client(Api.Url, Security?.Ca, Security is null ? null : TestToken);
+        var client = TestKube.Client(Api.Url, Security?.Ca, _controllerToken);
         var controller = new ClusterController(client, options, _loggers);
         var started = new TaskCompletionSource<ProxyServer>(TaskCreationOptions.RunContinuationsAsynchronously);
         var stop = new CancellationTokenSource();

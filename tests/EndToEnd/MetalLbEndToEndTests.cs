@@ -1,3 +1,4 @@
+using CloudIngress.Emulators.Kubernetes;
 using CloudIngress.Providers.MetalLb;
 using CloudIngress.Tests;
 using k8s;
@@ -15,17 +16,23 @@ namespace CloudIngress.EndToEnd.Tests;
 /// <c>run --provider metallb</c> against the emulated API server with a MetalLB stand-in: objects
 /// applied with kubectl, the owned Services written by the controller, addresses written by the
 /// stand-in and published on the Ingresses and L4 Services, traffic through the proxy on 127.0.0.1.
+/// The controller runs as deploy/'s ServiceAccount, held to the RBAC of deploy/ and
+/// deploy/bare-metal/ (what a bare-metal install applies): a request those rules refuse fails the
+/// test, so the provider cannot start calling something the manifests do not grant.
 /// </summary>
 public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(15);
+    private const string ControllerToken = "cloudingress-serviceaccount-token";
     private readonly ILoggerFactory _loggers = LoggerFactory.Create(b => b.AddProvider(new TestLoggerProvider(output)).SetMinimumLevel(LogLevel.Information));
     private ClusterHarness _cluster = null!;
     private MetalLbStandIn _metallb = null!;
 
     public async Task InitializeAsync()
     {
-        _cluster = await ClusterHarness.StartAsync(_loggers);
+        var security = new EmulatorSecurity(ControllerToken);
+        security.Authorizers[ControllerToken] = BareMetalRbac();
+        _cluster = await ClusterHarness.StartAsync(_loggers, security, ControllerToken);
         _cluster.Api.Store.EnsureNamespace("cloudingress");
         _cluster.Api.Store.EnsureNamespace("metallb-system");
         _cluster.Api.Store.EnsureNamespace("infra");
@@ -34,9 +41,22 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
 
     public async Task DisposeAsync()
     {
+        var forbidden = _cluster.Api.Forbidden.ToList();
         await _cluster.DisposeAsync();
         await _metallb.DisposeAsync();
         _loggers.Dispose();
+        Assert.True(forbidden.Count == 0, "RBAC of deploy/ and deploy/bare-metal/ refused the controller:\n" + string.Join('\n', forbidden.Distinct()));
+    }
+
+    /// <summary>The rules deploy/ and deploy/bare-metal/ give deploy/'s ServiceAccount.</summary>
+    private static RbacAuthorizer BareMetalRbac()
+    {
+        var objects = new[] { RepoPaths.Of("deploy"), RepoPaths.Of("deploy", "bare-metal") }
+            .SelectMany(d => Directory.GetFiles(d, "*.yaml").Order(StringComparer.Ordinal))
+            .SelectMany(f => KubernetesYaml.LoadAllFromString(File.ReadAllText(f)))
+            .Select(o => System.Text.Json.Nodes.JsonNode.Parse(KubernetesJson.Serialize(o))!.AsObject()).ToList();
+        var account = objects.Single(o => (string?)o["kind"] == "ServiceAccount")["metadata"]!;
+        return RbacAuthorizer.ForServiceAccount((string)account["namespace"]!, (string)account["name"]!, objects);
     }
 
     [Fact]
@@ -79,6 +99,12 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
             .Split(' ').Contains(l4Port.ToString(System.Globalization.CultureInfo.InvariantCulture)), Soon, "the L4 port on the shared Service");
         await Eventually.Until(async () => await AddressAsync("default", "service", "db") == "10.0.0.0", Soon, "the L4 Service shows the shared address");
         await Eventually.Until(async () => await EchoAsync(l4Port, "ping") == "ping", Soon, "TCP through the proxy");
+
+        // Nothing served any more: the owned Service is deleted.
+        await _cluster.KubectlAsync(null, "delete", "ingress", "shop", "-n", "default");
+        await _cluster.KubectlAsync(null, "delete", "service", "db", "-n", "default");
+        await Eventually.Until(async () => await _cluster.KubectlAsync(null, "get", "service", "-n", "cloudingress", "--ignore-not-found", "-o", "name") == string.Empty,
+            Soon, "the owned Service deleted");
     }
 
     [Fact]
@@ -152,7 +178,7 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
     }
 
     [Fact]
-    public async Task PoolsAsCode_AreAppliedWithTheOwnerLabel_AndObjectsWeDoNotOwnAreRefusedAndLeftAlone()
+    public async Task PoolsAsCode_AreAppliedWithTheOwnerLabel_DeletedWhenNoLongerDeclared_AndObjectsWeDoNotOwnAreRefusedAndLeftAlone()
     {
         await _cluster.ApplyAsync(Pool("taken", "10.0.3.0/31") + """
             apiVersion: v1
@@ -161,17 +187,34 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
             spec: {type: ClusterIP, ports: [{name: other, port: 8080}]}
             """);
         var config = Path.Combine(_cluster.Directory, "pools.yaml");
-        await File.WriteAllTextAsync(config, Pool("code", "10.0.4.0/31") + Pool("taken", "10.0.5.0/31").Replace("name: all", "name: code", StringComparison.Ordinal));
-        await _cluster.StartReplicaAsync("solo", elect: false, definition: new MetalLbProviderDefinition(),
+        var pools = Pool("code", "10.0.4.0/31") + Pool("taken", "10.0.5.0/31").Replace("name: all", "name: code", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(config, pools + """
+            apiVersion: metallb.io/v1beta1
+            kind: BGPAdvertisement
+            metadata: {name: upstream, namespace: metallb-system}
+            spec: {ipAddressPools: [code]}
+            """);
+        var first = await _cluster.StartReplicaAsync("first", elect: false, definition: new MetalLbProviderDefinition(),
             flags: new Dictionary<string, string> { ["--metallb-config"] = config });
         await _cluster.ApplyAsync(Backend("web", 9) + Ingress("shop"));
 
         await Eventually.Until(async () => await _cluster.KubectlAsync(null, "get", "ipaddresspool", "code", "-n", "metallb-system", "--ignore-not-found",
             "-o", "jsonpath={.metadata.labels.app\\.kubernetes\\.io/managed-by}") == "cloudingress", Soon, "the declared pool applied with the owner label");
+        await Eventually.Until(async () => await _cluster.KubectlAsync(null, "get", "bgpadvertisement", "upstream", "-n", "metallb-system", "--ignore-not-found",
+            "-o", "jsonpath={.metadata.labels.app\\.kubernetes\\.io/managed-by}") == "cloudingress", Soon, "the declared advertisement applied with the owner label");
         await EventAsync("cloudingress", "cloudingress-proxy", "ExposureServiceNotOwned", "does not take over a Service it does not own");
         Assert.Equal("8080", await _cluster.KubectlAsync(null, "get", "service", "cloudingress-proxy", "-n", "cloudingress", "-o", "jsonpath={.spec.ports[*].port}"));
         Assert.Equal("10.0.3.0/31", await _cluster.KubectlAsync(null, "get", "ipaddresspool", "taken", "-n", "metallb-system", "-o", "jsonpath={.spec.addresses[*]}"));
         Assert.Equal(string.Empty, await AddressAsync("default", "ingress", "shop"));
+
+        // Taken out of the configuration: the owned advertisement is deleted, the pool we do not own stays.
+        await first.StopAsync();
+        await File.WriteAllTextAsync(config, pools);
+        await _cluster.StartReplicaAsync("second", elect: false, definition: new MetalLbProviderDefinition(),
+            flags: new Dictionary<string, string> { ["--metallb-config"] = config });
+        await Eventually.Until(async () => await _cluster.KubectlAsync(null, "get", "bgpadvertisement", "-n", "metallb-system", "--ignore-not-found", "-o", "name") == string.Empty,
+            Soon, "the advertisement no longer declared deleted");
+        Assert.Equal("10.0.3.0/31", await _cluster.KubectlAsync(null, "get", "ipaddresspool", "taken", "-n", "metallb-system", "-o", "jsonpath={.spec.addresses[*]}"));
     }
 
     [Fact]
@@ -181,7 +224,7 @@ public sealed class MetalLbEndToEndTests(Xunit.Abstractions.ITestOutputHelper ou
         var (http, https, admin) = RunFlow.Ports();
         using var stop = new CancellationTokenSource();
         var run = Controller.Cli.CloudIngressCli.RunAsync(
-            ["run", "--kubeconfig", _cluster.Kubeconfig, "--provider", "metallb", "--metallb-external-traffic-policy", "Cluster", "--no-leader-election", "--access-log=off",
+            ["run", "--kubeconfig", _cluster.ControllerKubeconfig, "--provider", "metallb", "--metallb-external-traffic-policy", "Cluster", "--no-leader-election", "--access-log=off",
              $"--http-port={http}", $"--https-port={https}", $"--admin-port={admin}", "--shutdown-timeout=1"],
             TextWriter.Null, TextWriter.Null, stop.Token);
         await _cluster.ApplyAsync(Pool("public", "10.0.6.0/31") + Backend("web", web) + Ingress("shop"));

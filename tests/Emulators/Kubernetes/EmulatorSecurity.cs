@@ -28,6 +28,12 @@ public sealed class EmulatorSecurity
     /// <summary>Accepted bearer tokens; a test may add and remove them while the server runs.</summary>
     public ConcurrentDictionary<string, bool> Tokens { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Tokens held by a ServiceAccount whose requests RBAC checks (403 Forbidden when refused); a
+    /// token not listed here is let do anything, as a cluster admin's would.
+    /// </summary>
+    public ConcurrentDictionary<string, RbacAuthorizer> Authorizers { get; } = new(StringComparer.Ordinal);
+
     /// <summary>A client certificate for <paramref name="user"/>, issued by the CA.</summary>
     public X509Certificate2 IssueClientCertificate(string user) => TestCertificates.Issue(Ca, user);
 

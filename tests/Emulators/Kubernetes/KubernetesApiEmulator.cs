@@ -14,7 +14,8 @@ namespace CloudIngress.Emulators.Kubernetes;
 /// A Kubernetes API server on 127.0.0.1 for tests, speaking the real REST and watch protocol over
 /// HTTP: list (selectors, limit/continue), get, create, update, merge patch, delete, the status
 /// subresource, and watch streams of ADDED/MODIFIED/DELETED/BOOKMARK. Faults can be injected:
-/// failing requests (500, 429 with Retry-After), delays, and dropped watches.
+/// failing requests (500, 429 with Retry-After), delays, and dropped watches. With
+/// <see cref="EmulatorSecurity"/>, a ServiceAccount's token is held to its RBAC rules.
 /// </summary>
 public sealed class KubernetesApiEmulator : IAsyncDisposable
 {
@@ -32,6 +33,9 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
     public ApiStore Store { get; } = new();
 
     public FaultInjector Faults { get; } = new();
+
+    /// <summary>Requests RBAC refused (tokens in <see cref="EmulatorSecurity.Authorizers"/>), as "TOKEN: cannot VERB resource …", in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Forbidden { get; } = new();
 
     /// <summary>Requests received, as "METHOD /path?query", in order: tests wait for a client's next request instead of sleeping.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> Received { get; } = new();
@@ -115,7 +119,8 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
         Received.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
         try
         {
-            if (_security is not null && !Authenticate(context))
+            string? token = null;
+            if (_security is not null && !Authenticate(context, out token))
             {
                 throw new ApiError(401, "Unauthorized", "Unauthorized");
             }
@@ -133,7 +138,9 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
             }
 
             var route = ApiRoute.Parse(context.Request.Path.Value ?? "/") ?? throw new ApiError(404, "NotFound", "the server could not find the requested resource");
-            await DispatchAsync(context, route);
+            var authorizer = token is not null && _security!.Authorizers.TryGetValue(token, out var a) ? a : null;
+            Authorize(authorizer, token, Attributes(route, Verb(context.Request, route)));
+            await DispatchAsync(context, route, () => Authorize(authorizer, token, Attributes(route, "create")));
         }
         catch (ApiError e)
         {
@@ -150,12 +157,14 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
     }
 
     /// <summary>A bearer token the security admits, or a client certificate its CA issued (the API server's two ways we use).</summary>
-    private bool Authenticate(HttpContext context)
+    private bool Authenticate(HttpContext context, out string? token)
     {
+        token = null;
         var authorization = context.Request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.Ordinal) && _security!.Tokens.ContainsKey(authorization[7..]))
         {
-            Identities.Enqueue("token:" + authorization[7..]);
+            token = authorization[7..];
+            Identities.Enqueue("token:" + token);
             return true;
         }
 
@@ -168,7 +177,36 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
         return false;
     }
 
-    private async Task DispatchAsync(HttpContext context, ApiRoute route)
+    /// <summary>The RBAC verb of a request, as the API server names it.</summary>
+    private static string Verb(HttpRequest request, ApiRoute route) => request.Method switch
+    {
+        "GET" when route.Name is null && request.Query["watch"] is ["true" or "1"] => "watch",
+        "GET" when route.Name is null => "list",
+        "GET" => "get",
+        "POST" => "create",
+        "PUT" => "update",
+        "PATCH" => "patch",
+        "DELETE" when route.Name is null => "deletecollection",
+        "DELETE" => "delete",
+        _ => request.Method.ToLowerInvariant(),
+    };
+
+    private static ResourceAttributes Attributes(ApiRoute route, string verb) =>
+        new(verb, route.Resource.Group, route.Resource.Plural, route.Status ? "status" : null, route.Namespace, route.Name);
+
+    private void Authorize(RbacAuthorizer? authorizer, string? token, ResourceAttributes attributes)
+    {
+        if (authorizer is null || authorizer.Allows(attributes))
+        {
+            return;
+        }
+
+        Forbidden.Enqueue($"{token}: {attributes}");
+        throw new ApiError(403, "Forbidden", $"{attributes.Resource} is forbidden: the token's ServiceAccount {attributes}");
+    }
+
+    /// <summary>Serves the request; <paramref name="authorizeCreate"/> checks the caller may create, which a server-side apply that creates the object needs as well as patch.</summary>
+    private async Task DispatchAsync(HttpContext context, ApiRoute route, Action authorizeCreate)
     {
         var request = context.Request;
         var query = request.Query;
@@ -196,6 +234,7 @@ public sealed class KubernetesApiEmulator : IAsyncDisposable
                 if (request.ContentType?.StartsWith("application/apply-patch+yaml", StringComparison.OrdinalIgnoreCase) == true && !route.Status
                     && Store.List(route.Resource, route.Namespace, o => (string?)o["metadata"]?["name"] == route.Name).Items.Count == 0)
                 {
+                    authorizeCreate();
                     await WriteJson(context, 201, Store.Create(route.Resource, route.Namespace, patch));
                     return;
                 }

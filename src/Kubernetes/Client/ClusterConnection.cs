@@ -52,8 +52,9 @@ public sealed record ClusterConnection(KubernetesClientConfiguration Configurati
         }
     }
 
-    /// <summary>The official client for this connection.</summary>
-    public IKubernetes CreateClient() => new k8s.Kubernetes(Configuration);
+    /// <summary>The official client for this connection, trying refused and failed requests again where that is safe (<see cref="ApiRetry"/>).</summary>
+    public IKubernetes CreateClient(Microsoft.Extensions.Logging.ILogger? logger = null, TimeProvider? time = null) =>
+        new k8s.Kubernetes(Configuration, new ApiRetryHandler(time ?? TimeProvider.System, logger));
 
     private static (KubernetesClientConfiguration, string) Resolve(ConnectionOptions options, Func<string, string?> environment, string? home)
     {

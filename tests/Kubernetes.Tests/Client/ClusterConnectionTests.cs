@@ -1,3 +1,5 @@
+using k8s;
+using CloudIngress.Emulators.Kubernetes;
 using CloudIngress.Kubernetes.Client;
 
 namespace CloudIngress.Kubernetes.Tests.Client;
@@ -78,6 +80,55 @@ public sealed class ClusterConnectionTests : IDisposable
         Assert.Equal("Bearer first", (await token.GetAuthenticationHeaderAsync(default)).ToString());
         File.WriteAllText(path, "rotated");
         Assert.Equal("Bearer rotated", (await token.GetAuthenticationHeaderAsync(default)).ToString());
+    }
+
+    [Fact]
+    public async Task KubeconfigTokenFile_RelativeToTheKubeconfig_IsSent_AndReadAgainWhenItChanges()
+    {
+        var security = new EmulatorSecurity("first-token", "rotated-token-2");
+        await using var api = await KubernetesApiEmulator.StartAsync(security);
+        Write("token", "first-token\n");
+        var path = Write("config", api.Kubeconfig("{tokenFile: token}"));
+        using var client = Load(new ConnectionOptions { KubeconfigPath = path }).CreateClient();
+
+        await client.CoreV1.ListNamespacedServiceAsync("default");
+        Assert.Equal("token:first-token", api.Identities.Last());
+        Write("token", "rotated-token-2");
+        await client.CoreV1.ListNamespacedServiceAsync("default");
+        Assert.Equal("token:rotated-token-2", api.Identities.Last());
+    }
+
+    [Fact]
+    public async Task KubeconfigTokenFile_WinsOverAToken_WhichServesOnlyWhileTheFileCannotBeRead()
+    {
+        var path = Write("config", """
+            current-context: x
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            clusters: [{name: c, cluster: {server: "https://a.example"}}]
+            users: [{name: u, user: {token: inline, tokenFile: sub/token}}]
+            """);
+        var provider = Assert.IsType<RotatingTokenFile>(Load(new ConnectionOptions { KubeconfigPath = path }).Configuration.TokenProvider);
+        Assert.Equal(Path.Combine(_dir, "sub", "token"), provider.Path);
+        Assert.Equal("Bearer inline", (await provider.GetAuthenticationHeaderAsync(default)).ToString());
+        Directory.CreateDirectory(Path.Combine(_dir, "sub"));
+        Write(Path.Combine("sub", "token"), "from-file");
+        Assert.Equal("Bearer from-file", (await provider.GetAuthenticationHeaderAsync(default)).ToString());
+        File.Delete(provider.Path);
+        Assert.Equal("Bearer from-file", (await provider.GetAuthenticationHeaderAsync(default)).ToString());
+    }
+
+    [Fact]
+    public void KubeconfigWithoutTokenFile_KeepsThePackagesCredentials()
+    {
+        var path = Write("config", """
+            current-context: x
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            clusters: [{name: c, cluster: {server: "https://a.example"}}]
+            users: [{name: u, user: {token: inline}}, {name: other, user: {tokenFile: elsewhere}}]
+            """);
+        var configuration = Load(new ConnectionOptions { KubeconfigPath = path }).Configuration;
+        Assert.Null(configuration.TokenProvider);
+        Assert.Equal("inline", configuration.AccessToken);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

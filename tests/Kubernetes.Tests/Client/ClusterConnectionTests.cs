@@ -101,12 +101,7 @@ public sealed class ClusterConnectionTests : IDisposable
     [Fact]
     public async Task KubeconfigTokenFile_WinsOverAToken_WhichServesOnlyWhileTheFileCannotBeRead()
     {
-        var path = Write("config", """
-            current-context: x
-            contexts: [{name: x, context: {cluster: c, user: u}}]
-            clusters: [{name: c, cluster: {server: "https://a.example"}}]
-            users: [{name: u, user: {token: inline, tokenFile: sub/token}}]
-            """);
+        var path = WriteWithUsers("[{name: u, user: {token: inline, tokenFile: sub/token}}]");
         var provider = Assert.IsType<RotatingTokenFile>(Load(new ConnectionOptions { KubeconfigPath = path }).Configuration.TokenProvider);
         Assert.Equal(Path.Combine(_dir, "sub", "token"), provider.Path);
         Assert.Equal("Bearer inline", (await provider.GetAuthenticationHeaderAsync(default)).ToString());
@@ -120,12 +115,7 @@ public sealed class ClusterConnectionTests : IDisposable
     [Fact]
     public void KubeconfigWithoutTokenFile_KeepsThePackagesCredentials()
     {
-        var path = Write("config", """
-            current-context: x
-            contexts: [{name: x, context: {cluster: c, user: u}}]
-            clusters: [{name: c, cluster: {server: "https://a.example"}}]
-            users: [{name: u, user: {token: inline}}, {name: other, user: {tokenFile: elsewhere}}]
-            """);
+        var path = WriteWithUsers("[{name: u, user: {token: inline}}, {name: other, user: {tokenFile: elsewhere}}]");
         var configuration = Load(new ConnectionOptions { KubeconfigPath = path }).Configuration;
         Assert.Null(configuration.TokenProvider);
         Assert.Equal("inline", configuration.AccessToken);
@@ -136,6 +126,9 @@ public sealed class ClusterConnectionTests : IDisposable
     /// <summary>With only the given environment (so never in a pod) and the scratch directory as home.</summary>
     private ClusterConnection Load(ConnectionOptions options, Dictionary<string, string>? environment = null) =>
         ClusterConnection.Load(options, name => environment?.GetValueOrDefault(name), _dir);
+
+    /// <summary>A kubeconfig whose current context is user u on one cluster, with these users.</summary>
+    private string WriteWithUsers(string users) => Write("config", $"current-context: x\ncontexts: [{{name: x, context: {{cluster: c, user: u}}}}]\nclusters: [{{name: c, cluster: {{server: 'https://a.example'}}}}]\nusers: {users}");
 
     private string Write(string name, string text)
     {

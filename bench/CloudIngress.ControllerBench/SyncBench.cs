@@ -24,7 +24,8 @@ internal static class SyncBench
         var dir = Directory.CreateTempSubdirectory("cloudingress-syncbench-").FullName;
         var kubeconfig = Path.Combine(dir, "kubeconfig");
         File.WriteAllText(kubeconfig, api.Kubeconfig());
-        var controller = Path.Combine(AppContext.BaseDirectory, "cloudingress.dll");
+        // SYNCBENCH_CONTROLLER: another build of cloudingress.dll (a ReadyToRun publish, as the image has).
+        var controller = Environment.GetEnvironmentVariable("SYNCBENCH_CONTROLLER") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "cloudingress.dll");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"cluster: {ingresses} Ingresses, {services} Services, {services * endpointsPerService} endpoints in {services} EndpointSlices, {namespaces} namespaces"));
         for (var run = 1; run <= runs; run++)

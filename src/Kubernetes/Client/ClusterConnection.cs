@@ -188,6 +188,7 @@ internal static class KubeconfigTokenFiles
     public static Dictionary<string, string> Read(IReadOnlyList<string> files)
     {
         var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var defined = new HashSet<string>(StringComparer.Ordinal);
         foreach (var file in files)
         {
             var yaml = new YamlStream();
@@ -199,7 +200,7 @@ internal static class KubeconfigTokenFiles
             var users = yaml.Documents.Count == 0 ? null : Child(yaml.Documents[0].RootNode, "users") as YamlSequenceNode;
             foreach (var entry in users?.Children ?? [])
             {
-                if (Scalar(Child(entry, "name")) is { } name && !found.ContainsKey(name)
+                if (Scalar(Child(entry, "name")) is { } name && defined.Add(name)
                     && Scalar(Child(Child(entry, "user"), "tokenFile")) is { Length: > 0 } tokenFile)
                 {
                     found[name] = System.IO.Path.GetFullPath(tokenFile, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file))!);

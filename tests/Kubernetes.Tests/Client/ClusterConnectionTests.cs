@@ -42,6 +42,12 @@ public sealed class ClusterConnectionTests : IDisposable
         var connection = Load(new ConnectionOptions(), new() { ["KUBECONFIG"] = $"{first}{Path.PathSeparator}/does/not/exist{Path.PathSeparator}{second}" });
         Assert.Contains("first.example.com", connection.Configuration.Host, StringComparison.Ordinal);
         Assert.Equal("t2", connection.Configuration.AccessToken);
+
+        // A later file's tokenFile for a user the first already defined is not taken either.
+        var third = Write("c", "users: [{name: me, user: {tokenFile: token}}]");
+        var merged = Load(new ConnectionOptions(), new() { ["KUBECONFIG"] = $"{first}{Path.PathSeparator}{second}{Path.PathSeparator}{third}" });
+        Assert.Null(merged.Configuration.TokenProvider);
+        Assert.Equal("t2", merged.Configuration.AccessToken);
     }
 
     [Theory]

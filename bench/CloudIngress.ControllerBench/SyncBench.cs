@@ -24,7 +24,8 @@ internal static class SyncBench
         var dir = Directory.CreateTempSubdirectory("cloudingress-syncbench-").FullName;
         var kubeconfig = Path.Combine(dir, "kubeconfig");
         File.WriteAllText(kubeconfig, api.Kubeconfig());
-        var controller = Path.Combine(AppContext.BaseDirectory, "cloudingress.dll");
+        // SYNCBENCH_CONTROLLER: another build of cloudingress.dll (a ReadyToRun publish, as the image has).
+        var controller = Environment.GetEnvironmentVariable("SYNCBENCH_CONTROLLER") is { Length: > 0 } other ? other : Path.Combine(AppContext.BaseDirectory, "cloudingress.dll");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"cluster: {ingresses} Ingresses, {services} Services, {services * endpointsPerService} endpoints in {services} EndpointSlices, {namespaces} namespaces"));
         for (var run = 1; run <= runs; run++)
@@ -91,13 +92,15 @@ internal static class SyncBench
             var applied = await appliedAt.Task;
             process.Refresh();
             var atApply = process.WorkingSet64;
+            // CPU time spent by then, all threads: what a loaded machine stretches into the seconds above.
+            var cpuAtApply = process.TotalProcessorTime;
             // Let the first passes settle (status queue, any second rebuild), then read it again.
             await Task.Delay(TimeSpan.FromSeconds(5));
             process.Refresh();
             var settled = process.WorkingSet64;
             peak = Math.Max(peak, Math.Max(atApply, settled));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"run {run}: process start → caches synced {syncedAt.TotalSeconds:F2} s → first applied model {applied.TotalSeconds:F2} s; working set at apply {atApply / 1048576.0:F0} MB, 5 s later {settled / 1048576.0:F0} MB, peak seen {peak / 1048576.0:F0} MB"));
+                $"run {run}: process start → caches synced {syncedAt.TotalSeconds:F2} s → first applied model {applied.TotalSeconds:F2} s ({cpuAtApply.TotalSeconds:F2} s CPU); working set at apply {atApply / 1048576.0:F0} MB, 5 s later {settled / 1048576.0:F0} MB, peak seen {peak / 1048576.0:F0} MB"));
             if (int.TryParse(Environment.GetEnvironmentVariable("SYNCBENCH_HOLD"), CultureInfo.InvariantCulture, out var hold))
             {
                 Console.WriteLine($"holding the controller (pid {process.Id}) for {hold} s");
@@ -106,7 +109,9 @@ internal static class SyncBench
 
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            foreach (var line in (log + await errors).Split('\n').Where(l => l.Contains("\"Warning\"", StringComparison.Ordinal) || l.Contains("\"Error\"", StringComparison.Ordinal)).Take(5))
+            // The controller's own account of its stages (proxy listening, caches listed, first model built and compiled), and any warning.
+            foreach (var line in (log + await errors).Split('\n').Where(l => l.Contains("\"Warning\"", StringComparison.Ordinal) || l.Contains("\"Error\"", StringComparison.Ordinal)
+                || l.Contains("listening on", StringComparison.Ordinal) || l.Contains("caches synced", StringComparison.Ordinal) || l.Contains("configuration applied", StringComparison.Ordinal)).Take(8))
             {
                 var m = System.Text.RegularExpressions.Regex.Match(line, "\"Timestamp\":\"([^\"]*)\".*\"Message\":\"([^\"]*)\"");
                 Console.WriteLine("  controller: " + (m.Success ? $"{m.Groups[1].Value} {m.Groups[2].Value}" : line.Trim()));

@@ -149,8 +149,9 @@ internal static partial class RunCommand
             election = new LeaderElectionOptions(parse.GetValue(electionNamespace) ?? connection.Namespace, parse.GetValue(electionId)!, identity);
         }
 
-        LogConnecting(loggers.CreateLogger("CloudIngress.Kubernetes"), connection.Configuration.Host, connection.Source);
-        using var client = connection.CreateClient();
+        var kubernetesLogger = loggers.CreateLogger("CloudIngress.Kubernetes");
+        LogConnecting(kubernetesLogger, connection.Configuration.Host, connection.Source);
+        using var client = connection.CreateClient(kubernetesLogger);
         await new ClusterController(client, options with { Election = election }, loggers).RunAsync(null, cancellationToken);
         return ExitCodes.Ok;
     }

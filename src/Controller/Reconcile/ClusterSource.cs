@@ -7,5 +7,5 @@ internal sealed class ClusterSource(ClusterCache cache, TimeSpan quiet, TimeSpan
 {
     public Task WaitForChangeAsync(CancellationToken cancellationToken) => cache.WaitForChangesAsync(quiet, cap, cancellationToken);
 
-    public Observation Take() => new(cache.Snapshot());
+    public Observation Take() => new(cache.TakeSnapshot());
 }

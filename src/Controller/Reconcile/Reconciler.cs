@@ -103,10 +103,12 @@ internal sealed partial class Reconciler(
         }
 
         var model = BuildStage.Build(observation, options.Build, time.GetUtcNow());
-        var fingerprint = ModelFingerprint.Of(model);
+        // The proxy's first model is applied whatever its fingerprint (nothing is served yet), so it
+        // is fingerprinted after the apply: hashing a large model is a third of the first pass.
+        var fingerprint = local is not null && _localFingerprint is null ? null : ModelFingerprint.Of(model);
         var now = time.GetUtcNow();
         var work = false;
-        if (local is not null && fingerprint != _localFingerprint)
+        if (local is not null && (fingerprint is null || fingerprint != _localFingerprint))
         {
             work = true;
             var result = await local.ApplyAsync(model, fullResync: false, cancellationToken);
@@ -115,7 +117,6 @@ internal sealed partial class Reconciler(
                 LogWarning(logger, warning);
             }
 
-            _localFingerprint = fingerprint;
             if (ReferenceEquals(local, provider))
             {
                 _applied = result;
@@ -123,8 +124,11 @@ internal sealed partial class Reconciler(
 
             LogApplied(logger, model.Frontends.Count, model.Frontends.SelectMany(f => f.Listeners).SelectMany(l => l.VirtualHosts).Sum(h => h.Routes.Count),
                 model.Backends.Count, model.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error), time.GetElapsedTime(started).TotalMilliseconds);
+            fingerprint ??= ModelFingerprint.Of(model);
+            _localFingerprint = fingerprint;
         }
 
+        fingerprint ??= ModelFingerprint.Of(model);
         var leader = publisher.IsLeader;
         var becameLeader = leader && !_wasLeader;
         _wasLeader = leader;

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,10 +14,26 @@ namespace CloudIngress.Core.Model;
 /// </summary>
 public static class ModelFingerprint
 {
-    public static string Of(GatewayModel model)
+    /// <summary>
+    /// A model is immutable once built, and one pass fingerprints the same instance more than once
+    /// (the reconciler, then the proxy it is applied to): hashed once per instance.
+    /// </summary>
+    private static readonly ConditionalWeakTable<GatewayModel, string> Computed = [];
+
+    public static string Of(GatewayModel model) => Computed.GetValue(model, Compute);
+
+    private static string Compute(GatewayModel model)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(model, ModelJsonContext.Default.GatewayModel));
+        // The JSON streams through a small buffer into the hash: a large model's JSON is tens of
+        // megabytes, which as one array (and the arrays it grew through) lands in the large
+        // object heap and stays in the working set until a full collection.
+        using (var output = new HashingBufferWriter(hash))
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            JsonSerializer.Serialize(writer, model, ModelJsonContext.Default.GatewayModel);
+        }
+
         foreach (var certificate in model.Certificates)
         {
             Append(hash, certificate.Id, certificate.CertificatePem, certificate.PrivateKeyPem.Reveal());
@@ -46,5 +64,28 @@ public static class ModelFingerprint
             hash.AppendData(BitConverter.GetBytes(part.Length));
             hash.AppendData(Encoding.UTF8.GetBytes(part));
         }
+    }
+
+    /// <summary>Hands the JSON writer one pooled buffer again and again, hashing what it wrote each time.</summary>
+    private sealed class HashingBufferWriter(IncrementalHash hash) : IBufferWriter<byte>, IDisposable
+    {
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+
+        public void Advance(int count) => hash.AppendData(_buffer, 0, count);
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            if (sizeHint > _buffer.Length)
+            {
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = ArrayPool<byte>.Shared.Rent(sizeHint);
+            }
+
+            return _buffer;
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
     }
 }

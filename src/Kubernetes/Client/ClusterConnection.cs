@@ -2,6 +2,7 @@ using k8s;
 using k8s.Authentication;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;
+using YamlDotNet.RepresentationModel;
 
 namespace CloudIngress.Kubernetes.Client;
 
@@ -52,8 +53,9 @@ public sealed record ClusterConnection(KubernetesClientConfiguration Configurati
         }
     }
 
-    /// <summary>The official client for this connection.</summary>
-    public IKubernetes CreateClient() => new k8s.Kubernetes(Configuration);
+    /// <summary>The official client for this connection, trying refused and failed requests again where that is safe (<see cref="ApiRetry"/>).</summary>
+    public IKubernetes CreateClient(Microsoft.Extensions.Logging.ILogger? logger = null, TimeProvider? time = null) =>
+        new k8s.Kubernetes(Configuration, new ApiRetryHandler(time ?? TimeProvider.System, logger));
 
     private static (KubernetesClientConfiguration, string) Resolve(ConnectionOptions options, Func<string, string?> environment, string? home)
     {
@@ -105,7 +107,26 @@ public sealed record ClusterConnection(KubernetesClientConfiguration Configurati
             throw new KubernetesConfigException($"kubeconfig {string.Join(", ", files)}: no current-context is set and no --context was given");
         }
 
-        return KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, context);
+        // The package's kubeconfig model has no tokenFile (and refuses a user that has only that).
+        // As the kubeconfig API says, the file is read again as it changes and its last good token
+        // wins over a token given alongside it, which serves only until the file can be read.
+        var userName = merged.Contexts?.FirstOrDefault(c => c.Name == (context ?? merged.CurrentContext))?.ContextDetails?.User;
+        var user = merged.Users?.FirstOrDefault(u => u.Name == userName)?.UserCredentials;
+        var tokenFile = user is null ? null : KubeconfigTokenFiles.Read(files).GetValueOrDefault(userName!);
+        var inline = user?.Token;
+        if (tokenFile is not null && string.IsNullOrEmpty(inline))
+        {
+            user!.Token = "token-file"; // only so that the package sees a credential; the provider below is what is sent
+        }
+
+        var configuration = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, context);
+        if (tokenFile is not null && configuration.TokenProvider is null)
+        {
+            configuration.TokenProvider = new RotatingTokenFile(tokenFile, string.IsNullOrEmpty(inline) ? null : inline);
+            configuration.AccessToken = inline;
+        }
+
+        return configuration;
     }
 
     /// <summary>KUBECONFIG's rule: the first file to define a name (or a current-context) wins.</summary>
@@ -126,26 +147,72 @@ public sealed record ClusterConnection(KubernetesClientConfiguration Configurati
 
 /// <summary>
 /// A token file read again whenever it changes: projected service-account tokens are rotated by
-/// the kubelet, and the new one must be used from the next request on.
+/// the kubelet, and a kubeconfig's tokenFile by whatever issues it; the new one is used from the
+/// next request on. While the file cannot be read, the last token read is used, or before any,
+/// <paramref name="fallback"/> (a kubeconfig's token beside its tokenFile).
 /// </summary>
-public sealed class RotatingTokenFile(string path) : ITokenProvider
+public sealed class RotatingTokenFile(string path, string? fallback = null) : ITokenProvider
 {
     private readonly Lock _lock = new();
     private (DateTime Written, long Length, string Token)? _cached;
 
+    public string Path => path;
+
     public Task<System.Net.Http.Headers.AuthenticationHeaderValue> GetAuthenticationHeaderAsync(CancellationToken cancellationToken)
     {
-        var file = new FileInfo(path);
         lock (_lock)
         {
-            if (_cached is not { } cached || cached.Written != file.LastWriteTimeUtc || cached.Length != file.Length)
+            try
             {
-                var token = File.ReadAllText(path).Trim();
-                cached = (file.LastWriteTimeUtc, file.Length, token);
-                _cached = cached;
+                var file = new FileInfo(path);
+                if (_cached is not { } cached || cached.Written != file.LastWriteTimeUtc || cached.Length != file.Length)
+                {
+                    _cached = (file.LastWriteTimeUtc, file.Length, File.ReadAllText(path).Trim());
+                }
+            }
+            catch (IOException) when (_cached is not null || fallback is not null)
+            {
+            }
+            catch (UnauthorizedAccessException) when (_cached is not null || fallback is not null)
+            {
             }
 
-            return Task.FromResult(new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", cached.Token));
+            return Task.FromResult(new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _cached?.Token ?? fallback));
         }
     }
+}
+
+/// <summary>Each kubeconfig user's <c>user.tokenFile</c>, absolute (a relative one is relative to the file that says it); the first file to define a user wins, as in the merge.</summary>
+internal static class KubeconfigTokenFiles
+{
+    public static Dictionary<string, string> Read(IReadOnlyList<string> files)
+    {
+        var found = new Dictionary<string, string>(StringComparer.Ordinal);
+        var defined = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            var yaml = new YamlStream();
+            using (var reader = new StreamReader(file))
+            {
+                yaml.Load(reader);
+            }
+
+            var users = yaml.Documents.Count == 0 ? null : Child(yaml.Documents[0].RootNode, "users") as YamlSequenceNode;
+            foreach (var entry in users?.Children ?? [])
+            {
+                if (Scalar(Child(entry, "name")) is { } name && defined.Add(name)
+                    && Scalar(Child(Child(entry, "user"), "tokenFile")) is { Length: > 0 } tokenFile)
+                {
+                    found[name] = System.IO.Path.GetFullPath(tokenFile, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file))!);
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static YamlNode? Child(YamlNode? node, string key) =>
+        node is YamlMappingNode map && map.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : null;
+
+    private static string? Scalar(YamlNode? node) => (node as YamlScalarNode)?.Value;
 }

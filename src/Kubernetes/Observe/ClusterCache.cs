@@ -106,6 +106,18 @@ public sealed partial class ClusterCache
         await all;
     }
 
+    /// <summary>
+    /// A snapshot that answers every change signalled so far, which it takes: each signal is raised
+    /// after its change is stored, so a pass over this snapshot has seen it. Without this the
+    /// first pass after the sync was followed by a second one over the same objects (the sync's
+    /// own signal), a full rebuild of a large cluster for nothing.
+    /// </summary>
+    public ClusterSnapshot TakeSnapshot()
+    {
+        _changes.Reader.TryRead(out _);
+        return Snapshot();
+    }
+
     public ClusterSnapshot Snapshot() => new()
     {
         Ingresses = [.. Ingresses.Items],

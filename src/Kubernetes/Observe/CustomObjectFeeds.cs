@@ -39,20 +39,20 @@ public sealed class RawCustomObjectList : IItems<RawCustomObject>, IMetadata<V1L
 public static class CustomObjectFeeds
 {
     public static IResourceFeed<IPAddressPool> AddressPools(IKubernetes client) =>
-        Feed(client, MetalLb.IPAddressPools, o => CoreMapper.Map(o, KubernetesJsonContext.Default.IPAddressPool));
+        Feed(client, MetalLb.IPAddressPools, o => WireMapper.Map(o, KubernetesJsonContext.Default.IPAddressPool));
 
     public static IResourceFeed<L2Advertisement> L2Advertisements(IKubernetes client) =>
-        Feed(client, MetalLb.L2Advertisements, o => CoreMapper.Map(o, KubernetesJsonContext.Default.L2Advertisement));
+        Feed(client, MetalLb.L2Advertisements, o => WireMapper.Map(o, KubernetesJsonContext.Default.L2Advertisement));
 
     public static IResourceFeed<BGPAdvertisement> BgpAdvertisements(IKubernetes client) =>
-        Feed(client, MetalLb.BgpAdvertisements, o => CoreMapper.Map(o, KubernetesJsonContext.Default.BGPAdvertisement));
+        Feed(client, MetalLb.BgpAdvertisements, o => WireMapper.Map(o, KubernetesJsonContext.Default.BGPAdvertisement));
 
     /// <summary>Namespaces, for their labels (pools select namespaces by label).</summary>
     public static IResourceFeed<Namespace> Namespaces(IKubernetes client) =>
         new KubernetesFeed<V1Namespace, V1NamespaceList, Namespace>("namespaces",
             (c, ct) => client.CoreV1.ListNamespaceWithHttpMessagesAsync(continueParameter: c, limit: ObservedKinds.PageSize, cancellationToken: ct),
             (rv, e, ct) => client.CoreV1.WatchListNamespaceAsync(allowWatchBookmarks: true, resourceVersion: rv, timeoutSeconds: ObservedKinds.WatchSeconds, onError: e, cancellationToken: ct),
-            o => CoreMapper.Map(o, KubernetesJsonContext.Default.Namespace));
+            o => WireMapper.Map(o, KubernetesJsonContext.Default.Namespace));
 
     private static KubernetesFeed<RawCustomObject, RawCustomObjectList, T> Feed<T>(IKubernetes client, CustomResourceKind kind, Func<RawCustomObject, T> map)
         where T : class =>

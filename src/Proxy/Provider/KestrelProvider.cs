@@ -13,7 +13,8 @@ public sealed class KestrelProvider(ILocalDataPlane? dataPlane, IReadOnlyList<st
 {
     public const string ProviderName = "kestrel";
 
-    private string? _served;
+    /// <summary>The model served, fingerprinted only when a plan asks: an apply is not held up by hashing it.</summary>
+    private GatewayModel? _served;
 
     public override string Name => ProviderName;
 
@@ -22,7 +23,7 @@ public sealed class KestrelProvider(ILocalDataPlane? dataPlane, IReadOnlyList<st
     public override bool OwnsCloudResources => false;
 
     public override Task<Served> ObserveAsync(GatewayModel model, CancellationToken cancellationToken) =>
-        Task.FromResult(new Served(dataPlane is null ? null : _served));
+        Task.FromResult(new Served(dataPlane is null || _served is null ? null : ModelFingerprint.Of(_served)));
 
     public override ProviderPlan Plan(GatewayModel model, Served observed)
     {
@@ -51,7 +52,7 @@ public sealed class KestrelProvider(ILocalDataPlane? dataPlane, IReadOnlyList<st
         if (dataPlane is not null)
         {
             warnings = dataPlane.Apply(model);
-            _served = ModelFingerprint.Of(model);
+            _served = model;
             executed = [new PlannedOperation(OperationAction.Update, "SwapRouteTable", $"{model.Frontends.Count} frontend(s)")];
         }
 

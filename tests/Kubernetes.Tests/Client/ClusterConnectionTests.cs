@@ -1,3 +1,5 @@
+using k8s;
+using CloudIngress.Emulators.Kubernetes;
 using CloudIngress.Kubernetes.Client;
 
 namespace CloudIngress.Kubernetes.Tests.Client;
@@ -40,6 +42,12 @@ public sealed class ClusterConnectionTests : IDisposable
         var connection = Load(new ConnectionOptions(), new() { ["KUBECONFIG"] = $"{first}{Path.PathSeparator}/does/not/exist{Path.PathSeparator}{second}" });
         Assert.Contains("first.example.com", connection.Configuration.Host, StringComparison.Ordinal);
         Assert.Equal("t2", connection.Configuration.AccessToken);
+
+        // A later file's tokenFile for a user the first already defined is not taken either.
+        var third = Write("c", "users: [{name: me, user: {tokenFile: token}}]");
+        var merged = Load(new ConnectionOptions(), new() { ["KUBECONFIG"] = $"{first}{Path.PathSeparator}{second}{Path.PathSeparator}{third}" });
+        Assert.Null(merged.Configuration.TokenProvider);
+        Assert.Equal("t2", merged.Configuration.AccessToken);
     }
 
     [Theory]
@@ -80,11 +88,53 @@ public sealed class ClusterConnectionTests : IDisposable
         Assert.Equal("Bearer rotated", (await token.GetAuthenticationHeaderAsync(default)).ToString());
     }
 
+    [Fact]
+    public async Task KubeconfigTokenFile_RelativeToTheKubeconfig_IsSent_AndReadAgainWhenItChanges()
+    {
+        var security = new EmulatorSecurity("first-token", "rotated-token-2");
+        await using var api = await KubernetesApiEmulator.StartAsync(security);
+        Write("token", "first-token\n");
+        var path = Write("config", api.Kubeconfig("{tokenFile: token}"));
+        using var client = Load(new ConnectionOptions { KubeconfigPath = path }).CreateClient();
+
+        await client.CoreV1.ListNamespacedServiceAsync("default");
+        Assert.Equal("token:first-token", api.Identities.Last());
+        Write("token", "rotated-token-2");
+        await client.CoreV1.ListNamespacedServiceAsync("default");
+        Assert.Equal("token:rotated-token-2", api.Identities.Last());
+    }
+
+    [Fact]
+    public async Task KubeconfigTokenFile_WinsOverAToken_WhichServesOnlyWhileTheFileCannotBeRead()
+    {
+        var path = WriteWithUsers("[{name: u, user: {token: inline, tokenFile: sub/token}}]");
+        var provider = Assert.IsType<RotatingTokenFile>(Load(new ConnectionOptions { KubeconfigPath = path }).Configuration.TokenProvider);
+        Assert.Equal(Path.Combine(_dir, "sub", "token"), provider.Path);
+        Assert.Equal("Bearer inline", (await provider.GetAuthenticationHeaderAsync(default)).ToString());
+        Directory.CreateDirectory(Path.Combine(_dir, "sub"));
+        Write(Path.Combine("sub", "token"), "from-file");
+        Assert.Equal("Bearer from-file", (await provider.GetAuthenticationHeaderAsync(default)).ToString());
+        File.Delete(provider.Path);
+        Assert.Equal("Bearer from-file", (await provider.GetAuthenticationHeaderAsync(default)).ToString());
+    }
+
+    [Fact]
+    public void KubeconfigWithoutTokenFile_KeepsThePackagesCredentials()
+    {
+        var path = WriteWithUsers("[{name: u, user: {token: inline}}, {name: other, user: {tokenFile: elsewhere}}]");
+        var configuration = Load(new ConnectionOptions { KubeconfigPath = path }).Configuration;
+        Assert.Null(configuration.TokenProvider);
+        Assert.Equal("inline", configuration.AccessToken);
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>With only the given environment (so never in a pod) and the scratch directory as home.</summary>
     private ClusterConnection Load(ConnectionOptions options, Dictionary<string, string>? environment = null) =>
         ClusterConnection.Load(options, name => environment?.GetValueOrDefault(name), _dir);
+
+    /// <summary>A kubeconfig whose current context is user u on one cluster, with these users.</summary>
+    private string WriteWithUsers(string users) => Write("config", $"current-context: x\ncontexts: [{{name: x, context: {{cluster: c, user: u}}}}]\nclusters: [{{name: c, cluster: {{server: 'https://a.example'}}}}]\nusers: {users}");
 
     private string Write(string name, string text)
     {

@@ -226,6 +226,19 @@ public sealed class ClusterCacheTests(Xunit.Abstractions.ITestOutputHelper outpu
         Assert.Equal("b3RoZXI=", _cache.Secrets.Find("default", "users")!.Data!["auth"]);
     }
 
+    [Fact]
+    public async Task TakingASnapshot_TakesTheChangesItHolds()
+    {
+        await Apply("Ingress", "web", IngressSpec());
+        await Eventually.Until(() => _cache.ChangePending && _cache.Ingresses.Find("default", "web") is not null, what: "the change stored and signalled");
+        Assert.Contains(_cache.TakeSnapshot().Ingresses, i => i.Metadata.Name == "web");
+        Assert.False(_cache.ChangePending, "the snapshot has the change: no second pass for it");
+        await Apply("Ingress", "shop", IngressSpec());
+        await Eventually.Until(() => _cache.ChangePending, what: "the second change signalled");
+        Assert.Equal(2, _cache.Snapshot().Ingresses.Count);
+        Assert.True(_cache.ChangePending, "a plain snapshot (status, events) leaves the change to the reconciler");
+    }
+
     private static JsonObject IngressSpec() => new()
     {
         ["spec"] = new JsonObject { ["defaultBackend"] = new JsonObject { ["service"] = new JsonObject { ["name"] = "web", ["port"] = new JsonObject { ["number"] = 80 } } } },

@@ -14,8 +14,12 @@ COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
 # The controller embeds the quickstart manifests for `cloudingress demo`.
 COPY examples/quickstart/ examples/quickstart/
-RUN dotnet restore src/Controller/CloudIngress.Controller.csproj
-RUN dotnet publish src/Controller/CloudIngress.Controller.csproj --configuration Release --no-restore --output /out -p:UseAppHost=true
+# ReadyToRun for the image's architecture: precompiled code spares the controller most of its
+# start-up JIT (about 15 % less CPU to the first applied model at scale, bench/RESULTS.md).
+ARG TARGETARCH
+RUN case "$TARGETARCH" in arm64) echo linux-arm64 ;; *) echo linux-x64 ;; esac > /tmp/rid
+RUN dotnet restore src/Controller/CloudIngress.Controller.csproj --runtime "$(cat /tmp/rid)"
+RUN dotnet publish src/Controller/CloudIngress.Controller.csproj --configuration Release --no-restore --runtime "$(cat /tmp/rid)" --self-contained false -p:PublishReadyToRun=true --output /out -p:UseAppHost=true
 
 # Stage 2: the ASP.NET Core runtime and the published controller, nothing else (no shell, no
 # package manager). Files are owned by root and only readable by the process, so the root file

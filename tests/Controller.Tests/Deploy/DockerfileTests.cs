@@ -44,6 +44,9 @@ public sealed class DockerfileTests
         var words = publish.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(ControllerProject, words[2]);
         var output = words[Array.IndexOf(words, "--output") + 1];
+        // Precompiled for the image's runtime, framework-dependent on the aspnet image.
+        Assert.Contains("-p:PublishReadyToRun=true", words);
+        Assert.Equal("false", words[Array.IndexOf(words, "--self-contained") + 1]);
 
         // COPY --from=build <output>/ <dir>/ puts the publish output in <dir>; the entrypoint is the executable there.
         var copy = Assert.Single(runtime.All("COPY")).Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -62,6 +62,13 @@ internal struct ChunkedDecoder
         Error = null;
     }
 
+    /// <summary>Gives back the last <paramref name="count"/> data bytes <see cref="Read"/> returned (the caller had no room for them).</summary>
+    public void Unread(long count)
+    {
+        _remaining += count;
+        _state = State.Size;
+    }
+
     /// <summary>
     /// One step: consumes framing from <paramref name="reader"/> and returns data bytes as they come
     /// (<see cref="ChunkStatus.Data"/>, with <paramref name="data"/> a slice of the input). Call until

@@ -27,10 +27,10 @@ internal static class RoutingKey
         return colon >= 0 ? host[..colon] : host;
     }
 
-    /// <summary>Host bytes as chars (the host is ASCII: the parser checked it).</summary>
+    /// <summary>Host bytes (already without the port) as chars; the parser checked they are ASCII.</summary>
     public static ReadOnlySpan<char> Host(ReadOnlySpan<byte> host, Span<char> into)
     {
-        var written = Encoding.Latin1.GetChars(HostWithoutPort(host), into);
+        var written = Encoding.Latin1.GetChars(host, into);
         return into[..written];
     }
 

@@ -48,6 +48,6 @@ public sealed class RoutingKeyTests
     public void Host_DropsThePort(string host, string expected)
     {
         var chars = new char[host.Length];
-        Assert.Equal(expected, RoutingKey.Host(Encoding.ASCII.GetBytes(host), chars).ToString());
+        Assert.Equal(expected, RoutingKey.Host(RoutingKey.HostWithoutPort(Encoding.ASCII.GetBytes(host)), chars).ToString());
     }
 }

@@ -31,6 +31,12 @@ public sealed class ProxyHarness : IAsyncDisposable
     {
         var log = new StringWriter();
         options = (options ?? new ProxyOptions()) with { HttpPort = 0, HttpsPort = 0, AdminPort = 0, AccessLog = TextWriter.Synchronized(log) };
+        if (Environment.GetEnvironmentVariable("CLOUDINGRESS_HTTP1_ENGINE") is "1" or "true")
+        {
+            // The whole suite on the connection-layer engine: CLOUDINGRESS_HTTP1_ENGINE=1 dotnet test tests/Proxy.Tests
+            options = options with { Http1Engine = true };
+        }
+
         var server = await ProxyServer.StartAsync(options, loggers ?? NullLoggerFactory.Instance);
         return new ProxyHarness(server, log);
     }

@@ -1,6 +1,4 @@
 using CloudIngress.Proxy.Tests.Infrastructure;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace CloudIngress.Proxy.Tests.Engine;
@@ -22,7 +20,7 @@ public sealed class EngineForwardingTests
     {
         await using var backend = new RecordingBackend();
         await using var proxy = await StartAsync(backend);
-        var answer = await ExchangeAsync(proxy, $"GET /1 HTTP/1.1\r\nHost: {Host}\r\n\r\nGET /2 HTTP/1.1\r\nHost: {Host}\r\n\r\nGET /3 HTTP/1.1\r\nHost: {Host}\r\nConnection: close\r\n\r\n");
+        var answer = await RawHttp.ExchangeAsync(proxy.Server.HttpPort, $"GET /1 HTTP/1.1\r\nHost: {Host}\r\n\r\nGET /2 HTTP/1.1\r\nHost: {Host}\r\n\r\nGET /3 HTTP/1.1\r\nHost: {Host}\r\nConnection: close\r\n\r\n");
         Assert.Equal(3, answer.Split("HTTP/1.1 200 OK").Length - 1);
         Assert.EndsWith("Connection: close\r\n\r\nok", answer, StringComparison.Ordinal);
         Assert.Equal(["GET /1 HTTP/1.1", "GET /2 HTTP/1.1", "GET /3 HTTP/1.1"], backend.RequestLines);
@@ -33,7 +31,7 @@ public sealed class EngineForwardingTests
     {
         await using var backend = new RecordingBackend();
         await using var proxy = await StartAsync(backend);
-        await ExchangeAsync(proxy, $"POST /a%20b?q=1 HTTP/1.1\r\nHost: {Host}\r\nX-Forwarded-For: 6.6.6.6\r\nConnection: close, X-Drop\r\nX-Drop: 1\r\n"
+        await RawHttp.ExchangeAsync(proxy.Server.HttpPort, $"POST /a%20b?q=1 HTTP/1.1\r\nHost: {Host}\r\nX-Forwarded-For: 6.6.6.6\r\nConnection: close, X-Drop\r\nX-Drop: 1\r\n"
             + "Keep-Alive: 5\r\nX-Keep: yes\r\nContent-Length: 3\r\n\r\nabc");
         var request = Assert.Single(backend.Requests);
         Assert.StartsWith($"POST /a%20b?q=1 HTTP/1.1\r\nHost: {Host}\r\n", request, StringComparison.Ordinal);
@@ -53,14 +51,14 @@ public sealed class EngineForwardingTests
     {
         await using var backend = new RecordingBackend();
         await using var proxy = await StartAsync(backend);
-        using var socket = await ConnectAsync(proxy);
+        using var socket = await RawHttp.ConnectAsync(proxy.Server.HttpPort);
         await socket.SendAsync(Encoding.ASCII.GetBytes($"PUT /up HTTP/1.1\r\nHost: {Host}\r\nExpect: 100-continue\r\nContent-Length: 5\r\nConnection: close\r\n\r\n"));
         var buffer = new byte[1024];
         var interim = Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer));
         Assert.Equal("HTTP/1.1 100 Continue\r\n\r\n", interim);
         Assert.Empty(backend.Requests); // the head waits for the body: nothing complete reached the backend
         await socket.SendAsync("hello"u8.ToArray());
-        var answer = await ReadToEndAsync(socket);
+        var answer = await RawHttp.ReadToEndAsync(socket);
         Assert.StartsWith("HTTP/1.1 200 OK", answer, StringComparison.Ordinal);
         var request = Assert.Single(backend.Requests);
         Assert.DoesNotContain("Expect", request, StringComparison.Ordinal);
@@ -72,7 +70,7 @@ public sealed class EngineForwardingTests
     {
         await using var backend = new RecordingBackend("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
         await using var proxy = await StartAsync(backend);
-        var answer = await ExchangeAsync(proxy, $"GET / HTTP/1.0\r\nHost: {Host}\r\n\r\n");
+        var answer = await RawHttp.ExchangeAsync(proxy.Server.HttpPort, $"GET / HTTP/1.0\r\nHost: {Host}\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200 OK\r\n", answer, StringComparison.Ordinal);
         Assert.DoesNotContain("Transfer-Encoding", answer, StringComparison.Ordinal);
         Assert.EndsWith("Connection: close\r\n\r\nhello world", answer, StringComparison.Ordinal);
@@ -83,37 +81,8 @@ public sealed class EngineForwardingTests
     {
         await using var backend = new RecordingBackend();
         await using var proxy = await StartAsync(backend);
-        var answer = await ExchangeAsync(proxy, $"POST / HTTP/1.1\r\nHost: {Host}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n");
+        var answer = await RawHttp.ExchangeAsync(proxy.Server.HttpPort, $"POST / HTTP/1.1\r\nHost: {Host}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 200 OK", answer, StringComparison.Ordinal);
         Assert.EndsWith("Transfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nT: 1\r\n\r\n", Assert.Single(backend.Requests), StringComparison.Ordinal);
-    }
-
-    private static async Task<Socket> ConnectAsync(ProxyHarness proxy)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, proxy.Server.HttpPort);
-        return socket;
-    }
-
-    private static async Task<string> ExchangeAsync(ProxyHarness proxy, string payload)
-    {
-        using var socket = await ConnectAsync(proxy);
-        await socket.SendAsync(Encoding.Latin1.GetBytes(payload));
-        return await ReadToEndAsync(socket);
-    }
-
-    /// <summary>Everything until the proxy closes the connection.</summary>
-    private static async Task<string> ReadToEndAsync(Socket socket)
-    {
-        var answer = new StringBuilder();
-        var buffer = new byte[4096];
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a hang fails the test rather than the run
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, guard.Token)) > 0)
-        {
-            answer.Append(Encoding.Latin1.GetString(buffer, 0, read));
-        }
-
-        return answer.ToString();
     }
 }

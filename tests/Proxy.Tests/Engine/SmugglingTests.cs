@@ -1,8 +1,5 @@
 using CloudIngress.Proxy.Tests.Infrastructure;
 using CloudIngress.Tests;
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 
 namespace CloudIngress.Proxy.Tests.Engine;
 
@@ -93,7 +90,7 @@ public sealed class SmugglingTests : IAsyncLifetime
         var payload = $"POST /cl HTTP/1.1\r\nHost: {Host}\r\nContent-Length: {inner.Length}\r\n\r\n{inner}"
             + $"POST /te HTTP/1.1\r\nHost: {Host}\r\nTransfer-Encoding: chunked\r\n\r\n{chunked}"
             + $"GET /last HTTP/1.1\r\nHost: {Host}\r\nConnection: close\r\n\r\n";
-        var answers = await SendRawForAllAsync(payload);
+        var answers = await RawHttp.ExchangeAsync(_proxy.Server.HttpPort, payload);
         Assert.Equal(3, CountOf(answers, "HTTP/1.1 200 OK"));
         await AssertBackendSawOnlyAsync("bodies", "POST /cl HTTP/1.1", "POST /te HTTP/1.1", "GET /last HTTP/1.1");
     }
@@ -113,26 +110,8 @@ public sealed class SmugglingTests : IAsyncLifetime
     /// <summary>The status of the first answer; returning at all means the proxy closed the connection after it.</summary>
     private async Task<int> SendRawAsync(string payload)
     {
-        var answer = await SendRawForAllAsync(payload);
+        var answer = await RawHttp.ExchangeAsync(_proxy.Server.HttpPort, payload);
         return answer.StartsWith("HTTP/1.1 ", StringComparison.Ordinal) ? int.Parse(answer.AsSpan(9, 3), System.Globalization.CultureInfo.InvariantCulture) : 0;
-    }
-
-    /// <summary>Everything the proxy answers until it closes the connection (a read of 0: it did close).</summary>
-    private async Task<string> SendRawForAllAsync(string payload)
-    {
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, _proxy.Server.HttpPort);
-        await socket.SendAsync(Encoding.Latin1.GetBytes(payload));
-        var answer = new StringBuilder();
-        var buffer = new byte[4096];
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30)); // a hang fails the test rather than the run
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, guard.Token)) > 0)
-        {
-            answer.Append(Encoding.Latin1.GetString(buffer, 0, read));
-        }
-
-        return answer.ToString();
     }
 
     private static int CountOf(string text, string what)

@@ -154,12 +154,13 @@ echo "building CloudIngress (Release)..."
 dotnet publish "$ROOT/src/Controller" -c Release -o "$WORK/bin" >/dev/null
 CI_BIN="$WORK/bin/cloudingress.dll"
 
-start_ours() { # dir http https admin
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$CI_BIN" serve --manifests "$1" --http-port "$2" --https-port "$3" --admin-port "$4" \
-    --access-log off >"$WORK/ours-$2.log" 2>&1 &
+start_ours() { # dir http https admin [more serve flags]
+  local dir=$1 http=$2 https=$3 admin=$4; shift 4
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$CI_BIN" serve --manifests "$dir" --http-port "$http" --https-port "$https" --admin-port "$admin" \
+    --access-log off "$@" >"$WORK/ours-$http.log" 2>&1 &
   OURS=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$4/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
-  echo "CloudIngress did not start"; cat "$WORK/ours-$2.log"; exit 1
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "CloudIngress did not start"; cat "$WORK/ours-$http.log"; exit 1
 }
 
 RESULTS="$WORK/results.tsv"
@@ -210,26 +211,34 @@ measure haproxy tls-new-connection https://localhost:28443/ "${CLOSE[@]}"
 measure haproxy passthrough https://localhost:28444/
 kill $HAPROXY; wait $HAPROXY 2>/dev/null || true
 
-echo "== cloudingress"
+echo "== cloudingress (HTTP/1.1 engine)"
 start_ours "$WORK/offload" 17080 17443 17254
 measure cloudingress http-keepalive http://localhost:17080/
 measure cloudingress tls-keepalive https://localhost:17443/
 measure cloudingress tls-new-connection https://localhost:17443/ "${CLOSE[@]}"
 idle_memory cloudingress "$OURS" 17080
-kill %start_ours 2>/dev/null || pkill -f "serve --manifests $WORK/offload" || true; sleep 1
+kill "$OURS"; wait "$OURS" 2>/dev/null || true; sleep 1
 start_ours "$WORK/pass" 17081 17444 17255
 measure cloudingress passthrough https://localhost:17444/
-pkill -f "serve --manifests $WORK/pass" || true
+kill "$OURS"; wait "$OURS" 2>/dev/null || true; sleep 1
+
+echo "== cloudingress --kestrel-http1 (Kestrel's HTTP stack, the previous path)"
+start_ours "$WORK/offload" 17082 17445 17256 --kestrel-http1
+measure kestrel http-keepalive http://localhost:17082/
+measure kestrel tls-keepalive https://localhost:17445/
+measure kestrel tls-new-connection https://localhost:17445/ "${CLOSE[@]}"
+idle_memory kestrel "$OURS" 17082
+kill "$OURS"; wait "$OURS" 2>/dev/null || true
 
 echo
-echo "| scenario | CloudIngress req/s | nginx req/s | haproxy req/s | ours/nginx | ours/haproxy | p50 ours / nginx / haproxy | p99 ours / nginx / haproxy |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+echo "| scenario | CloudIngress req/s | Kestrel path req/s | nginx req/s | haproxy req/s | ours/nginx | Kestrel path/nginx | ours/haproxy | p50 ours / Kestrel path / nginx / haproxy | p99 ours / Kestrel path / nginx / haproxy |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
 for scenario in http-keepalive tls-keepalive tls-new-connection passthrough; do
   get() { awk -F'\t' -v s="$scenario" -v p="$1" -v c="$2" '$1==s && $2==p {print $c}' "$RESULTS"; }
-  ours=$(get cloudingress 3); ng=$(get nginx 3); hp=$(get haproxy 3)
+  ours=$(get cloudingress 3); ks=$(get kestrel 3); ng=$(get nginx 3); hp=$(get haproxy 3)
   ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}' || echo "-"; }
-  echo "| $scenario | ${ours:--} | ${ng:--} | ${hp:--} | $(ratio "$ours" "$ng") | $(ratio "$ours" "$hp") | $(get cloudingress 4) / $(get nginx 4) / $(get haproxy 4) | $(get cloudingress 5) / $(get nginx 5) / $(get haproxy 5) |"
+  echo "| $scenario | ${ours:--} | ${ks:--} | ${ng:--} | ${hp:--} | $(ratio "$ours" "$ng") | $(ratio "$ks" "$ng") | $(ratio "$ours" "$hp") | $(get cloudingress 4) / $(get kestrel 4) / $(get nginx 4) / $(get haproxy 4) | $(get cloudingress 5) / $(get kestrel 5) / $(get nginx 5) / $(get haproxy 5) |"
 done
 echo
-echo "idle keep-alive connections ($IDLE), resident KB each: cloudingress $(awk -F'\t' '$1=="cloudingress" && $2=="idle-connections" {print $3}' "$RESULTS"), nginx $(awk -F'\t' '$1=="nginx" && $2=="idle-connections" {print $3}' "$RESULTS")"
+echo "idle keep-alive connections ($IDLE), resident KB each: cloudingress $(awk -F'\t' '$1=="cloudingress" && $2=="idle-connections" {print $3}' "$RESULTS"), Kestrel path $(awk -F'\t' '$1=="kestrel" && $2=="idle-connections" {print $3}' "$RESULTS"), nginx $(awk -F'\t' '$1=="nginx" && $2=="idle-connections" {print $3}' "$RESULTS")"
 echo "wrk -t1 -c$CONNS -d${DURATION}s after ${WARMUP}s of warm-up; proxies pinned to CPU 0, backend and wrk to CPU 1; $(nproc) CPUs, $(uname -r)"

@@ -50,10 +50,10 @@ public sealed record ProxyOptions
 
     /// <summary>
     /// HTTP/1.1 connections (plain, and TLS ones that did not negotiate h2) are served by the
-    /// connection-layer engine (<see cref="Engine.Http1Engine"/>) instead of Kestrel's HTTP stack.
-    /// Off until the engine covers everything the HttpContext path does (docs/proxy.md).
+    /// connection-layer engine (<see cref="Engine.Http1Engine"/>); false puts them on Kestrel's
+    /// HTTP stack and the HttpContext path, as HTTP/2 always is.
     /// </summary>
-    public bool Http1Engine { get; init; }
+    public bool Http1Engine { get; init; } = true;
 
     /// <summary>Clock of the engine's per-connection timers (tests move a fake one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;

@@ -3,6 +3,7 @@ using CloudIngress.Proxy.Forwarding;
 using CloudIngress.Proxy.Routing;
 using System.Buffers;
 using System.Buffers.Text;
+using System.Net;
 using System.Security.Authentication;
 using System.Text;
 
@@ -23,11 +24,6 @@ internal sealed partial class Http1Session
 
     private async ValueTask<bool> ForwardThroughInvokerAsync(CompiledRoute? route, BackendRuntime backend, long bodyLimit)
     {
-        if (_head.IsUpgrade)
-        {
-            return await RespondAsync(502, "upgrades to this backend's protocol are not served on the HTTP/1.1 engine");
-        }
-
         var endpoint = backend.Pick(Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
         if (endpoint is null)
         {
@@ -45,6 +41,12 @@ internal sealed partial class Http1Session
             {
                 using var request = CreateRequest(route, backend.Transport, endpoint, bodyLimit);
                 using var response = await backend.Transport.Invoker.SendAsync(request, timeout.Token);
+                if (response.StatusCode == HttpStatusCode.SwitchingProtocols && _head.IsUpgrade)
+                {
+                    await TunnelAsync(response);
+                    return false;
+                }
+
                 return await RelayAsync(response, timeout.Token);
             }
             catch (Exception e) when (Find<UpstreamConnectException>(e) is { } connect)
@@ -93,11 +95,16 @@ internal sealed partial class Http1Session
             : Encoding.Latin1.GetString(_head.PathAndQuery);
         var request = new HttpRequestMessage(new HttpMethod(Encoding.ASCII.GetString(_head.Method)), new Uri(endpoint.HttpBase + pathAndQuery, RawUri))
         {
-            Version = transport.Version,
-            VersionPolicy = transport.VersionPolicy,
+            Version = _head.IsUpgrade ? HttpVersion.Version11 : transport.Version,
+            VersionPolicy = _head.IsUpgrade ? HttpVersionPolicy.RequestVersionExact : transport.VersionPolicy,
         };
 
-        if (_head.HasBody)
+        if (_head.IsUpgrade && _head.TryGetValue("Upgrade"u8, out var upgrade))
+        {
+            request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+            request.Headers.TryAddWithoutValidation("Upgrade", Encoding.Latin1.GetString(upgrade));
+        }
+        else if (_head.HasBody)
         {
             _bodyRemaining = _head.ContentLength;
             _bodyRead = 0;
@@ -193,8 +200,19 @@ internal sealed partial class Http1Session
         return !close;
     }
 
+    private async Task TunnelAsync(HttpResponseMessage response)
+    {
+        _status = 101;
+        WriteResponseHead(response, null, chunked: false, close: false);
+        _responseStarted = true;
+        await FlushAsync();
+        await using var upstream = await response.Content.ReadAsStreamAsync();
+        await TunnelAsync(upstream);
+    }
+
     private void WriteResponseHead(HttpResponseMessage response, long? length, bool chunked, bool close)
     {
+        var switching = _status == 101;
         _output.Write("HTTP/1.1 "u8);
         var span = _output.GetSpan(3);
         Utf8Formatter.TryFormat(_status, span, out var written);
@@ -206,7 +224,8 @@ internal sealed partial class Http1Session
             ? HopByHopHeaders.Listed(new Microsoft.Extensions.Primitives.StringValues(connection.ToArray())) : null;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {
-            if (HopByHopHeaders.IsHopByHop(name) || (listed?.Contains(name) ?? false) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            var kept = switching && (name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase) || name.Equals("Connection", StringComparison.OrdinalIgnoreCase));
+            if (!kept && (HopByHopHeaders.IsHopByHop(name) || (listed?.Contains(name) ?? false) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }

@@ -697,46 +697,52 @@ internal sealed partial class Http1Session : IDisposable
         }
     }
 
-    /// <summary>After 101 both sides are byte streams, pumped until either ends.</summary>
     private async Task TunnelAsync(Http1Connection upstream)
     {
         _output.Write(upstream.Buffered);
         upstream.Consume(upstream.Buffered.Length);
         await FlushAsync();
-        var toUpstream = PumpToUpstreamAsync(upstream);
-        var toClient = PumpToClientAsync(upstream);
+        await using var stream = new NetworkStream(upstream.Socket, ownsSocket: true); // disposing it ends the pump still reading
+        await TunnelAsync(stream);
+    }
+
+    /// <summary>After 101 the backend's stream and the client's pipes are pumped both ways until either ends.</summary>
+    private async Task TunnelAsync(Stream upstream)
+    {
+        var toUpstream = PumpToStreamAsync(upstream);
+        var toClient = PumpFromStreamAsync(upstream);
         await Task.WhenAny(toUpstream, toClient);
-        upstream.Socket.Dispose();
+        await upstream.DisposeAsync();
         _input.CancelPendingRead();
         _output.CancelPendingFlush();
         await Task.WhenAll(Quiet(toUpstream), Quiet(toClient));
     }
 
-    private async Task PumpToUpstreamAsync(Http1Connection upstream)
+    private async Task PumpToStreamAsync(Stream upstream)
     {
         while (true)
         {
             var result = await _input.ReadAsync();
             foreach (var segment in result.Buffer)
             {
-                await SendAsync(upstream, segment);
+                await upstream.WriteAsync(segment);
             }
 
+            await upstream.FlushAsync();
             _input.AdvanceTo(result.Buffer.End);
             if (result.IsCompleted || result.IsCanceled)
             {
-                upstream.Socket.Shutdown(SocketShutdown.Send);
                 return;
             }
         }
     }
 
-    private async Task PumpToClientAsync(Http1Connection upstream)
+    private async Task PumpFromStreamAsync(Stream upstream)
     {
         while (true)
         {
             var memory = _output.GetMemory(StreamCopy.BufferSize);
-            var read = await upstream.Socket.ReceiveAsync(memory, SocketFlags.None);
+            var read = await upstream.ReadAsync(memory);
             if (read == 0)
             {
                 return;

@@ -159,23 +159,32 @@ start_ours() { # dir http https admin [more serve flags]
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$CI_BIN" serve --manifests "$dir" --http-port "$http" --https-port "$https" --admin-port "$admin" \
     --access-log off "$@" >"$WORK/ours-$http.log" 2>&1 &
   OURS=$!
+  PROXY_PID=$OURS
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
   echo "CloudIngress did not start"; cat "$WORK/ours-$http.log"; exit 1
 }
 
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
-measure() { # proxy scenario url [extra wrk args]
+# CPU time the proxy process spent (user + system, in clock ticks): per request it hardly depends
+# on what else the machine runs, unlike requests per second on a shared machine.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+measure() { # proxy scenario url [extra wrk args]; PROXY_PID is the process serving
   local proxy=$1 scenario=$2 url=$3; shift 3
   taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1 || true   # warm-up (JIT, pools)
+  local before; before=$(cpu_ticks "$PROXY_PID")
   local out; out=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url" 2>&1)
+  local spent requests cpu
+  spent=$(( $(cpu_ticks "$PROXY_PID") - before ))
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t="$spent" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN {if (n > 0) printf "%.1f", t * 1000000 / hz / n; else print "-"}')
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-  printf "%s\t%s\t%s\t%s\t%s\t%s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$errors" >>"$RESULTS"
-  printf "  %-24s %-13s %10s req/s  p50 %-9s p99 %-9s %s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$errors"
+  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$cpu" "$errors" >>"$RESULTS"
+  printf "  %-24s %-13s %10s req/s  p50 %-9s p99 %-9s CPU %6s us/request %s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$cpu" "$errors"
 }
 CLOSE=(-H "Connection: close")
 
@@ -197,6 +206,7 @@ idle_memory() { # proxy pid port: resident memory per idle keep-alive connection
 
 echo "== nginx"
 taskset -c 0 nginx -c "$WORK/nginx.conf" -p "$WORK" & NGINX=$!; sleep 0.5
+PROXY_PID=$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -1)  # the worker serves
 measure nginx http-keepalive http://localhost:18080/
 measure nginx tls-keepalive https://localhost:18443/
 measure nginx tls-new-connection https://localhost:18443/ "${CLOSE[@]}"
@@ -205,6 +215,7 @@ kill $NGINX; wait $NGINX 2>/dev/null || true
 
 echo "== haproxy"
 taskset -c 0 haproxy -f "$WORK/haproxy.cfg" -db & HAPROXY=$!; sleep 0.5
+PROXY_PID=$HAPROXY
 measure haproxy http-keepalive http://localhost:28080/
 measure haproxy tls-keepalive https://localhost:28443/
 measure haproxy tls-new-connection https://localhost:28443/ "${CLOSE[@]}"
@@ -231,13 +242,13 @@ idle_memory kestrel "$OURS" 17082
 kill "$OURS"; wait "$OURS" 2>/dev/null || true
 
 echo
-echo "| scenario | CloudIngress req/s | Kestrel path req/s | nginx req/s | haproxy req/s | ours/nginx | Kestrel path/nginx | ours/haproxy | p50 ours / Kestrel path / nginx / haproxy | p99 ours / Kestrel path / nginx / haproxy |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+echo "| scenario | CloudIngress req/s | Kestrel path req/s | nginx req/s | haproxy req/s | ours/nginx | Kestrel path/nginx | ours/haproxy | p50 ours / Kestrel path / nginx / haproxy | p99 ours / Kestrel path / nginx / haproxy | CPU µs per request ours / Kestrel path / nginx / haproxy |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |"
 for scenario in http-keepalive tls-keepalive tls-new-connection passthrough; do
   get() { awk -F'\t' -v s="$scenario" -v p="$1" -v c="$2" '$1==s && $2==p {print $c}' "$RESULTS"; }
   ours=$(get cloudingress 3); ks=$(get kestrel 3); ng=$(get nginx 3); hp=$(get haproxy 3)
   ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}' || echo "-"; }
-  echo "| $scenario | ${ours:--} | ${ks:--} | ${ng:--} | ${hp:--} | $(ratio "$ours" "$ng") | $(ratio "$ks" "$ng") | $(ratio "$ours" "$hp") | $(get cloudingress 4) / $(get kestrel 4) / $(get nginx 4) / $(get haproxy 4) | $(get cloudingress 5) / $(get kestrel 5) / $(get nginx 5) / $(get haproxy 5) |"
+  echo "| $scenario | ${ours:--} | ${ks:--} | ${ng:--} | ${hp:--} | $(ratio "$ours" "$ng") | $(ratio "$ks" "$ng") | $(ratio "$ours" "$hp") | $(get cloudingress 4) / $(get kestrel 4) / $(get nginx 4) / $(get haproxy 4) | $(get cloudingress 5) / $(get kestrel 5) / $(get nginx 5) / $(get haproxy 5) | $(get cloudingress 6) / $(get kestrel 6) / $(get nginx 6) / $(get haproxy 6) |"
 done
 echo
 echo "idle keep-alive connections ($IDLE), resident KB each: cloudingress $(awk -F'\t' '$1=="cloudingress" && $2=="idle-connections" {print $3}' "$RESULTS"), Kestrel path $(awk -F'\t' '$1=="kestrel" && $2=="idle-connections" {print $3}' "$RESULTS"), nginx $(awk -F'\t' '$1=="nginx" && $2=="idle-connections" {print $3}' "$RESULTS")"

@@ -50,6 +50,9 @@ internal sealed partial class Http1Session : IDisposable
     private Http1Connection? _pendingHead;
     private bool _responseStarted;
 
+    // The pooled connection was found closed before any answer: the request goes again on a new one.
+    private bool _replay;
+
     // The request in hand, for metrics and the access log.
     private int _status;
     private string? _upstreamAuthority;
@@ -315,7 +318,9 @@ internal sealed partial class Http1Session : IDisposable
                 Http1Connection upstream;
                 try
                 {
-                    upstream = await pool.RentAsync(CancellationToken.None);
+                    // A request that can be replayed skips the liveness poll: a pooled connection the
+                    // backend closed meanwhile fails before any answer, and the request goes again on a new one.
+                    upstream = await pool.RentAsync(CancellationToken.None, checkAlive: !retryable);
                 }
                 catch (UpstreamConnectException e)
                 {
@@ -328,7 +333,15 @@ internal sealed partial class Http1Session : IDisposable
                     return await RespondAsync(e.TimedOut ? 504 : 502, e.TimedOut ? "timed out connecting to the backend" : "could not connect to the backend");
                 }
 
-                return await ExchangeAsync(route, backend, pool, upstream, bodyLimit);
+                var keep = await ExchangeAsync(route, backend, pool, upstream, bodyLimit, replayable: retryable);
+                if (_replay)
+                {
+                    _replay = false;
+                    upstream = await pool.ConnectAsync(CancellationToken.None);
+                    keep = await ExchangeAsync(route, backend, pool, upstream, bodyLimit, replayable: false);
+                }
+
+                return keep;
             }
             finally
             {
@@ -349,8 +362,11 @@ internal sealed partial class Http1Session : IDisposable
         return retry ? backend.Pick(now, exclude: endpoint) : null;
     }
 
-    private async ValueTask<bool> ExchangeAsync(CompiledRoute? route, BackendRuntime backend, Http1ConnectionPool pool, Http1Connection upstream, long bodyLimit)
+    /// <summary><paramref name="replayable"/>: a reused connection found closed before any answer sets <see cref="_replay"/> instead of failing.</summary>
+    private async ValueTask<bool> ExchangeAsync(CompiledRoute? route, BackendRuntime backend, Http1ConnectionPool pool, Http1Connection upstream,
+        long bodyLimit, bool replayable)
     {
+        var answered = false;
         _responseStarted = false;
         var keepUpstream = false;
         var timeout = route?.Policy?.RequestTimeout ?? _engine.Options.RequestTimeout;
@@ -373,6 +389,7 @@ internal sealed partial class Http1Session : IDisposable
             }
 
             await ReadResponseHeadAsync(upstream);
+            answered = true;
             if (_response.Status == 101 && _head.IsUpgrade)
             {
                 _status = 101;
@@ -416,6 +433,11 @@ internal sealed partial class Http1Session : IDisposable
         catch (RequestBodyException e)
         {
             return _responseStarted ? Abort() : await RespondAndCloseAsync(e.Status, e.Message);
+        }
+        catch (Exception e) when (e is (IOException and not UpstreamProtocolException) or SocketException && replayable && !answered && upstream.Reused && upstream.IsDrained && !_timedOut)
+        {
+            _replay = true; // the backend had closed the pooled connection: nothing of this request was served
+            return false;
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or UpstreamProtocolException)
         {

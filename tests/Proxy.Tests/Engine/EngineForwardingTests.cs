@@ -27,6 +27,27 @@ public sealed class EngineForwardingTests
     }
 
     [Fact]
+    public async Task PooledConnectionTheBackendClosed_IsReplacedWithoutFailingTheRequest()
+    {
+        // The backend closes every connection after its answer without saying so: the next GET
+        // finds its pooled connection closed (no liveness poll for requests that can be replayed)
+        // and goes again on a new one.
+        await using var backend = new RecordingBackend(closeAfterEach: true);
+        await using var proxy = await StartAsync(backend);
+        using var socket = await RawHttp.ConnectAsync(proxy.Server.HttpPort);
+        var buffer = new byte[4096];
+        for (var i = 1; i <= 5; i++)
+        {
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"GET /{i} HTTP/1.1\r\nHost: {Host}\r\n\r\n"));
+            var answer = Encoding.ASCII.GetString(buffer, 0, await socket.ReceiveAsync(buffer));
+            Assert.StartsWith("HTTP/1.1 200 OK", answer, StringComparison.Ordinal);
+            Assert.EndsWith("ok", answer, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(["GET /1 HTTP/1.1", "GET /2 HTTP/1.1", "GET /3 HTTP/1.1", "GET /4 HTTP/1.1", "GET /5 HTTP/1.1"], backend.RequestLines);
+    }
+
+    [Fact]
     public async Task ForwardedHead_CarriesTheClientsFieldsAndOnlyTheProxysForwardingFields()
     {
         await using var backend = new RecordingBackend();

@@ -17,10 +17,16 @@ internal sealed class RecordingBackend : IAsyncDisposable
     private readonly Task _loop;
     private readonly byte[] _answer;
 
-    /// <summary><paramref name="answer"/>: what each request gets (a 200 "ok" by default).</summary>
-    public RecordingBackend(string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    private readonly bool _closeAfterEach;
+
+    /// <summary>
+    /// <paramref name="answer"/>: what each request gets (a 200 "ok" by default);
+    /// <paramref name="closeAfterEach"/>: the connection is closed after each answer, without saying so.
+    /// </summary>
+    public RecordingBackend(string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", bool closeAfterEach = false)
     {
         _answer = Encoding.Latin1.GetBytes(answer);
+        _closeAfterEach = closeAfterEach;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _loop = Task.Run(async () =>
@@ -70,6 +76,10 @@ internal sealed class RecordingBackend : IAsyncDisposable
                         Requests.Enqueue(request);
                         RequestLines.Enqueue(line);
                         await stream.WriteAsync(_answer);
+                        if (_closeAfterEach)
+                        {
+                            return;
+                        }
                     }
 
                     var read = await stream.ReadAsync(buffer);

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side proxy benchmark: CloudIngress vs nginx vs haproxy, same backend, same pinning.
 #   bash bench/proxy/run.sh [seconds-per-run] [connections]
+# WARMUP (seconds, default 12) loads each proxy before it is measured: .NET's tiered JIT needs
+# about 10 s at these rates to reach its steady state. IDLE (default 10000) keep-alive
+# connections are then held open to measure each proxy's memory per idle connection.
 # Each proxy runs alone on CPU 0 with one worker/thread; the backend (nginx) and wrk share CPU 1.
 # Peers are configured fairly: upstream keep-alive pools larger than the client connections,
 # keepalive_requests raised, access logs off everywhere.
@@ -8,6 +11,8 @@ set -euo pipefail
 ulimit -n 65536 2>/dev/null || true
 DURATION=${1:-10}
 CONNS=${2:-32}
+WARMUP=${WARMUP:-12}
+IDLE=${IDLE:-10000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d /tmp/cloudingress-bench-XXXX)
@@ -47,8 +52,8 @@ sleep 0.5
 
 # nginx as the proxy: one worker, keep-alive pool of 512 to the backend.
 cat > "$WORK/nginx.conf" <<CONF
-worker_processes 1; daemon off; pid $WORK/nginx.pid; error_log $WORK/nginx.err warn;
-events { worker_connections 8192; }
+worker_processes 1; worker_rlimit_nofile 65536; daemon off; pid $WORK/nginx.pid; error_log $WORK/nginx.err warn;
+events { worker_connections 16384; }
 http {
   access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
   upstream backend { server 127.0.0.1:9000; keepalive 512; keepalive_requests 1000000; }
@@ -149,62 +154,102 @@ echo "building CloudIngress (Release)..."
 dotnet publish "$ROOT/src/Controller" -c Release -o "$WORK/bin" >/dev/null
 CI_BIN="$WORK/bin/cloudingress.dll"
 
-start_ours() { # dir http https admin
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$CI_BIN" serve --manifests "$1" --http-port "$2" --https-port "$3" --admin-port "$4" \
-    --access-log off >"$WORK/ours-$2.log" 2>&1 &
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$4/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
-  echo "CloudIngress did not start"; cat "$WORK/ours-$2.log"; exit 1
+start_ours() { # dir http https admin [more serve flags]
+  local dir=$1 http=$2 https=$3 admin=$4; shift 4
+  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$CI_BIN" serve --manifests "$dir" --http-port "$http" --https-port "$https" --admin-port "$admin" \
+    --access-log off "$@" >"$WORK/ours-$http.log" 2>&1 &
+  OURS=$!
+  PROXY_PID=$OURS
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "CloudIngress did not start"; cat "$WORK/ours-$http.log"; exit 1
 }
 
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
-measure() { # proxy scenario url [extra wrk args]
+# CPU time the proxy process spent (user + system, in clock ticks): per request it hardly depends
+# on what else the machine runs, unlike requests per second on a shared machine.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+measure() { # proxy scenario url [extra wrk args]; PROXY_PID is the process serving
   local proxy=$1 scenario=$2 url=$3; shift 3
-  taskset -c 1 wrk -t1 -c"$CONNS" -d2s "$@" "$url" >/dev/null 2>&1 || true   # warm-up (JIT, pools)
+  taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1 || true   # warm-up (JIT, pools)
+  local before; before=$(cpu_ticks "$PROXY_PID")
   local out; out=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url" 2>&1)
+  local spent requests cpu
+  spent=$(( $(cpu_ticks "$PROXY_PID") - before ))
+  requests=$(awk '/requests in/ {print $1}' <<<"$out")
+  cpu=$(awk -v t="$spent" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN {if (n > 0) printf "%.1f", t * 1000000 / hz / n; else print "-"}')
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-  printf "%s\t%s\t%s\t%s\t%s\t%s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$errors" >>"$RESULTS"
-  printf "  %-24s %-13s %10s req/s  p50 %-9s p99 %-9s %s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$errors"
+  printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$cpu" "$errors" >>"$RESULTS"
+  printf "  %-24s %-13s %10s req/s  p50 %-9s p99 %-9s CPU %6s us/request %s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$cpu" "$errors"
 }
 CLOSE=(-H "Connection: close")
 
+rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$1/status"; }
+idle_memory() { # proxy pid port: resident memory per idle keep-alive connection, after the load above
+  local proxy=$1 pid=$2 port=$3 before after fifo="$WORK/idle-$3"
+  before=$(rss_kb "$pid")
+  mkfifo "$fifo"
+  taskset -c 1 python3 "$HERE/idle.py" "$port" "$IDLE" <"$fifo" >"$WORK/idle-$3.out" 2>&1 & local client=$!
+  exec 9>"$fifo"
+  for _ in $(seq 1 600); do grep -q ready "$WORK/idle-$3.out" 2>/dev/null && break; kill -0 $client 2>/dev/null || break; sleep 0.1; done
+  sleep 1
+  after=$(rss_kb "$pid")
+  exec 9>&-; wait $client 2>/dev/null || true
+  printf "%s\tidle-connections\t%s\n" "$proxy" "$(awk -v a="$after" -v b="$before" -v n="$IDLE" 'BEGIN {printf "%.1f", (a-b)/n}')" >>"$RESULTS"
+  printf "  %-24s %-13s %s KB per connection (%s held: RSS %s -> %s KB) %s\n" "idle-connections" "$proxy" \
+    "$(awk -v a="$after" -v b="$before" -v n="$IDLE" 'BEGIN {printf "%.1f", (a-b)/n}')" "$IDLE" "$before" "$after" "$(head -c 200 "$WORK/idle-$3.out")"
+}
+
 echo "== nginx"
 taskset -c 0 nginx -c "$WORK/nginx.conf" -p "$WORK" & NGINX=$!; sleep 0.5
+PROXY_PID=$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -1)  # the worker serves
 measure nginx http-keepalive http://localhost:18080/
 measure nginx tls-keepalive https://localhost:18443/
 measure nginx tls-new-connection https://localhost:18443/ "${CLOSE[@]}"
+idle_memory nginx "$(pgrep -P "$(cat "$WORK/nginx.pid")" | head -1)" 18080  # the worker holds the connections
 kill $NGINX; wait $NGINX 2>/dev/null || true
 
 echo "== haproxy"
 taskset -c 0 haproxy -f "$WORK/haproxy.cfg" -db & HAPROXY=$!; sleep 0.5
+PROXY_PID=$HAPROXY
 measure haproxy http-keepalive http://localhost:28080/
 measure haproxy tls-keepalive https://localhost:28443/
 measure haproxy tls-new-connection https://localhost:28443/ "${CLOSE[@]}"
 measure haproxy passthrough https://localhost:28444/
 kill $HAPROXY; wait $HAPROXY 2>/dev/null || true
 
-echo "== cloudingress"
+echo "== cloudingress (HTTP/1.1 engine)"
 start_ours "$WORK/offload" 17080 17443 17254
 measure cloudingress http-keepalive http://localhost:17080/
 measure cloudingress tls-keepalive https://localhost:17443/
 measure cloudingress tls-new-connection https://localhost:17443/ "${CLOSE[@]}"
-kill %start_ours 2>/dev/null || pkill -f "serve --manifests $WORK/offload" || true; sleep 1
+idle_memory cloudingress "$OURS" 17080
+kill "$OURS"; wait "$OURS" 2>/dev/null || true; sleep 1
 start_ours "$WORK/pass" 17081 17444 17255
 measure cloudingress passthrough https://localhost:17444/
-pkill -f "serve --manifests $WORK/pass" || true
+kill "$OURS"; wait "$OURS" 2>/dev/null || true; sleep 1
+
+echo "== cloudingress --kestrel-http1 (Kestrel's HTTP stack, the previous path)"
+start_ours "$WORK/offload" 17082 17445 17256 --kestrel-http1
+measure kestrel http-keepalive http://localhost:17082/
+measure kestrel tls-keepalive https://localhost:17445/
+measure kestrel tls-new-connection https://localhost:17445/ "${CLOSE[@]}"
+idle_memory kestrel "$OURS" 17082
+kill "$OURS"; wait "$OURS" 2>/dev/null || true
 
 echo
-echo "| scenario | CloudIngress req/s | nginx req/s | haproxy req/s | ours/nginx | ours/haproxy | p50 ours / nginx / haproxy | p99 ours / nginx / haproxy |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+echo "| scenario | CloudIngress req/s | Kestrel path req/s | nginx req/s | haproxy req/s | ours/nginx | Kestrel path/nginx | ours/haproxy | p50 ours / Kestrel path / nginx / haproxy | p99 ours / Kestrel path / nginx / haproxy | CPU µs per request ours / Kestrel path / nginx / haproxy |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |"
 for scenario in http-keepalive tls-keepalive tls-new-connection passthrough; do
   get() { awk -F'\t' -v s="$scenario" -v p="$1" -v c="$2" '$1==s && $2==p {print $c}' "$RESULTS"; }
-  ours=$(get cloudingress 3); ng=$(get nginx 3); hp=$(get haproxy 3)
+  ours=$(get cloudingress 3); ks=$(get kestrel 3); ng=$(get nginx 3); hp=$(get haproxy 3)
   ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a/b}' || echo "-"; }
-  echo "| $scenario | ${ours:--} | ${ng:--} | ${hp:--} | $(ratio "$ours" "$ng") | $(ratio "$ours" "$hp") | $(get cloudingress 4) / $(get nginx 4) / $(get haproxy 4) | $(get cloudingress 5) / $(get nginx 5) / $(get haproxy 5) |"
+  echo "| $scenario | ${ours:--} | ${ks:--} | ${ng:--} | ${hp:--} | $(ratio "$ours" "$ng") | $(ratio "$ks" "$ng") | $(ratio "$ours" "$hp") | $(get cloudingress 4) / $(get kestrel 4) / $(get nginx 4) / $(get haproxy 4) | $(get cloudingress 5) / $(get kestrel 5) / $(get nginx 5) / $(get haproxy 5) | $(get cloudingress 6) / $(get kestrel 6) / $(get nginx 6) / $(get haproxy 6) |"
 done
 echo
-echo "wrk -t1 -c$CONNS -d${DURATION}s; proxies pinned to CPU 0, backend and wrk to CPU 1; $(nproc) CPUs, $(uname -r)"
+echo "idle keep-alive connections ($IDLE), resident KB each: cloudingress $(awk -F'\t' '$1=="cloudingress" && $2=="idle-connections" {print $3}' "$RESULTS"), Kestrel path $(awk -F'\t' '$1=="kestrel" && $2=="idle-connections" {print $3}' "$RESULTS"), nginx $(awk -F'\t' '$1=="nginx" && $2=="idle-connections" {print $3}' "$RESULTS")"
+echo "wrk -t1 -c$CONNS -d${DURATION}s after ${WARMUP}s of warm-up; proxies pinned to CPU 0, backend and wrk to CPU 1; $(nproc) CPUs, $(uname -r)"

@@ -48,6 +48,16 @@ public sealed record ProxyOptions
     /// <summary>Also send the RFC 7239 <c>Forwarded</c> header.</summary>
     public bool AddForwardedHeader { get; init; }
 
+    /// <summary>
+    /// HTTP/1.1 connections (plain, and TLS ones that did not negotiate h2) are served by the
+    /// connection-layer engine (<see cref="Engine.Http1Engine"/>); false puts them on Kestrel's
+    /// HTTP stack and the HttpContext path, as HTTP/2 always is.
+    /// </summary>
+    public bool Http1Engine { get; init; } = true;
+
+    /// <summary>Clock of the engine's per-connection timers (tests move a fake one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Where the JSON access log goes; null turns it off.</summary>
     public TextWriter? AccessLog { get; init; }
 }

@@ -26,7 +26,9 @@ internal sealed class ProxyFlags
 
     public Option<bool> Forwarded { get; } = EnvOption.Bool("--forwarded-header", "Also send the RFC 7239 Forwarded header to backends");
 
-    public IEnumerable<Option> All => [Bind, HttpPort, HttpsPort, AdminPort, AccessLog, RequestTimeout, ShutdownTimeout, MaxBody, Forwarded];
+    public Option<bool> KestrelHttp1 { get; } = EnvOption.Bool("--kestrel-http1", "Serve HTTP/1.1 with Kestrel's HTTP stack instead of the proxy's own engine (the previous data path, for comparison)");
+
+    public IEnumerable<Option> All => [Bind, HttpPort, HttpsPort, AdminPort, AccessLog, RequestTimeout, ShutdownTimeout, MaxBody, Forwarded, KestrelHttp1];
 
     /// <summary>The proxy options, or an error message naming the bad flag.</summary>
     public (ProxyOptions? Options, string? Error) Read(ParseResult parse, TextWriter output)
@@ -70,6 +72,7 @@ internal sealed class ProxyFlags
             ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(ShutdownTimeout))),
             MaxRequestBodyBytes = maxBody == 0 ? null : maxBody,
             AddForwardedHeader = parse.GetValue(Forwarded),
+            Http1Engine = !parse.GetValue(KestrelHttp1),
             AccessLog = sink,
         }, null);
     }

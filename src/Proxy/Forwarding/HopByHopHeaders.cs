@@ -8,11 +8,7 @@ namespace CloudIngress.Proxy.Forwarding;
 /// </summary>
 internal static class HopByHopHeaders
 {
-    private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authenticate", "Proxy-Authorization",
-        "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Expect", "Host",
-    };
+    private static readonly HashSet<string> Names = new(Engine.HeaderPolicy.HopByHop, StringComparer.OrdinalIgnoreCase);
 
     public static bool IsHopByHop(string name) => Names.Contains(name);
 

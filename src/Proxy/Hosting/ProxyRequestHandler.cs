@@ -90,7 +90,8 @@ internal sealed class ProxyRequestHandler(ProxyState state, HttpForwarder forwar
                 return (await Respond(context, action.StatusCode, action.StatusCode == 404 ? "no route for this host and path" : "fixed response"), user);
         }
 
-        var backend = action.SelectBackend(context.Request.Headers);
+        var backend = action.SelectBackend(action.CanaryHeader is { } canary && context.Request.Headers.TryGetValue(canary, out var value)
+            ? value.ToString() : null);
         if (backend is null)
         {
             return (await Respond(context, StatusCodes.Status503ServiceUnavailable, "no backend for this route"), user);
@@ -135,9 +136,12 @@ internal sealed class ProxyRequestHandler(ProxyState state, HttpForwarder forwar
     /// rewrite-target replaces the matched prefix: <c>Prefix /app</c> + <c>/v1</c> sends <c>/app/x?q</c>
     /// as <c>/v1/x?q</c>; an Exact path is replaced whole.
     /// </summary>
-    internal static string Rewrite(HttpContext context, CompiledRoute route, string target, string path)
+    internal static string Rewrite(HttpContext context, CompiledRoute route, string target, string path) =>
+        Rewrite(route, target, path, context.Request.QueryString.ToUriComponent());
+
+    /// <summary>The same on the decoded path and the raw query (with its '?').</summary>
+    internal static string Rewrite(CompiledRoute route, string target, string path, string query)
     {
-        var query = context.Request.QueryString.ToUriComponent();
         if (route.Kind == PathMatchKind.Exact)
         {
             return target + query;

@@ -7,6 +7,8 @@ using CloudIngress.Proxy.Observability;
 using CloudIngress.Proxy.Routing;
 using CloudIngress.Proxy.Tls;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -45,6 +47,7 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
         _prober = new HealthProber(_state);
         _accessLog = options.AccessLog is null ? null : new AccessLog(options.AccessLog);
         var handler = new ProxyRequestHandler(_state, new HttpForwarder(Metrics, options), options, _accessLog);
+        var engine = options.Http1Engine ? new Engine.Http1Engine(_state, options, Metrics, _accessLog, options.Time) : null;
         var router = new SniRouter(_state, options, Metrics, loggers.CreateLogger("CloudIngress.Proxy.Passthrough"));
         _l4 = new L4Listeners(_state, options, Metrics, loggers);
 
@@ -66,12 +69,24 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
                         Metrics.ConnectionClosed();
                     }
                 });
+                if (engine is not null)
+                {
+                    listen.Run(connection => engine.OnConnectionAsync(connection, https: false));
+                }
             });
             kestrel.Listen(address, options.HttpsPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.Use(next => connection => router.OnConnectionAsync(connection, next));
                 listen.UseHttps(new TlsHandshakeCallbackOptions { OnConnection = SelectTls });
+                if (engine is not null)
+                {
+                    // HTTP/2 (ALPN h2) stays on Kestrel's stack; everything else is HTTP/1.1 for the engine.
+                    listen.Use(next => connection =>
+                        connection.Features.Get<ITlsApplicationProtocolFeature>()?.ApplicationProtocol.Span.SequenceEqual(SslApplicationProtocol.Http2.Protocol.Span) == true
+                            ? next(connection)
+                            : engine.OnConnectionAsync(connection, https: true));
+                }
             });
         });
         _proxy.Run(handler.HandleAsync);

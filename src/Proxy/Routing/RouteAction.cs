@@ -20,14 +20,20 @@ internal sealed class CompiledAction
 
     public static readonly CompiledAction NotFound = new() { Kind = RouteActionKind.FixedResponse, StatusCode = 404 };
 
-    /// <summary>Picks the pool for a request: canary header, then canary weight, then the weighted primaries.</summary>
-    public BackendRuntime? SelectBackend(Microsoft.AspNetCore.Http.IHeaderDictionary headers)
+    /// <summary>The request field that steers the canary, if the route has one.</summary>
+    public string? CanaryHeader => Canary?.Header;
+
+    /// <summary>
+    /// Picks the pool for a request: canary header (<paramref name="canaryValue"/>, the value of
+    /// <see cref="CanaryHeader"/> in the request, null when absent), then canary weight, then the
+    /// weighted primaries.
+    /// </summary>
+    public BackendRuntime? SelectBackend(string? canaryValue)
     {
         if (Canary is { } canary)
         {
-            if (canary.Header is { } header && headers.TryGetValue(header, out var value))
+            if (canary.Header is not null && canaryValue is { } text)
             {
-                var text = value.ToString();
                 if (canary.HeaderValue is null ? string.Equals(text, "always", StringComparison.OrdinalIgnoreCase)
                                                : string.Equals(text, canary.HeaderValue, StringComparison.Ordinal))
                 {

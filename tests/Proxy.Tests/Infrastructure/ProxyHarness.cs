@@ -31,6 +31,13 @@ public sealed class ProxyHarness : IAsyncDisposable
     {
         var log = new StringWriter();
         options = (options ?? new ProxyOptions()) with { HttpPort = 0, HttpsPort = 0, AdminPort = 0, AccessLog = TextWriter.Synchronized(log) };
+        if (Environment.GetEnvironmentVariable("CLOUDINGRESS_KESTREL_HTTP1") is "1" or "true")
+        {
+            // The suite on Kestrel's HTTP/1.1 stack (the engine's own tests excluded):
+            // CLOUDINGRESS_KESTREL_HTTP1=1 dotnet test tests/Proxy.Tests --filter "FullyQualifiedName!~Proxy.Tests.Engine"
+            options = options with { Http1Engine = false };
+        }
+
         var server = await ProxyServer.StartAsync(options, loggers ?? NullLoggerFactory.Instance);
         return new ProxyHarness(server, log);
     }

@@ -11,12 +11,17 @@ internal sealed class Http1ConnectionPool(System.Net.EndPoint endpoint, string a
 
     private readonly ConcurrentStack<Http1Connection> _idle = new();
 
-    public async ValueTask<Http1Connection> RentAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A pooled connection, else a new one. <paramref name="checkAlive"/> false skips the poll
+    /// (a system call) for a caller that replays the request on a new connection if the pooled
+    /// one turns out closed.
+    /// </summary>
+    public async ValueTask<Http1Connection> RentAsync(CancellationToken cancellationToken, bool checkAlive = true)
     {
         var now = Environment.TickCount64;
         while (_idle.TryPop(out var pooled))
         {
-            if (now - pooled.IdleSince < MaxIdleMilliseconds && pooled.LooksAlive)
+            if (now - pooled.IdleSince < MaxIdleMilliseconds && (!checkAlive || pooled.LooksAlive))
             {
                 return pooled;
             }

@@ -1,0 +1,851 @@
+using CloudIngress.Core.Model;
+using CloudIngress.Proxy.Backends;
+using CloudIngress.Proxy.Forwarding;
+using CloudIngress.Proxy.Forwarding.Http1;
+using CloudIngress.Proxy.Observability;
+using CloudIngress.Proxy.Policies;
+using CloudIngress.Proxy.Routing;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace CloudIngress.Proxy.Engine;
+
+/// <summary>
+/// One client connection on the engine: a keep-alive loop of strict head parse → route → edge
+/// policy → action, with the request forwarded over a pooled upstream connection and the
+/// response relayed as framed. One timer per connection guards the phase it is in (keep-alive
+/// idle, head, backend wait); a refused head gets its 400/414/431 and the connection is closed.
+/// Everything here is reused from request to request.
+/// </summary>
+internal sealed partial class Http1Session : IDisposable
+{
+    private const int CoalesceBody = 16 * 1024;
+    private const int MaxResponseHead = 64 * 1024;
+
+    private readonly Http1Engine _engine;
+    private readonly ConnectionContext _connection;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly bool _https;
+    private readonly RequestHead _head;
+    private readonly ResponseFraming _response = new();
+    private readonly ITimer _timer;
+    private readonly CancellationTokenRegistration _closing;
+    private readonly IPAddress? _client;
+    private readonly int _localPort;
+    private ChunkedDecoder _requestChunks;
+    private ChunkedDecoder _responseChunks;
+    private volatile bool _timedOut;
+    private volatile bool _closeRequested;
+    private volatile Http1Connection? _upstream;
+
+    // A backend's response head waits in its connection's (already sent) request-head buffer until
+    // the body's first bytes check out: until then a bad answer can still become a clean 502.
+    private Http1Connection? _pendingHead;
+    private bool _responseStarted;
+
+    // The pooled connection was found closed before any answer: the request goes again on a new one.
+    private bool _replay;
+
+    // The request in hand, for metrics and the access log.
+    private int _status;
+    private string? _upstreamAuthority;
+    private long _sent;
+    private long _received;
+    private string? _user;
+
+    public Http1Session(Http1Engine engine, ConnectionContext connection, bool https)
+    {
+        _engine = engine;
+        _connection = connection;
+        _input = connection.Transport.Input;
+        _output = connection.Transport.Output;
+        _https = https;
+        _head = new RequestHead(engine.Limits);
+        _requestChunks = new ChunkedDecoder(engine.Limits.MaxHeadersTotal);
+        _responseChunks = new ChunkedDecoder(MaxResponseHead);
+        _timer = engine.Time.CreateTimer(static s => ((Http1Session)s!).OnTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _client = (connection.RemoteEndPoint as IPEndPoint)?.Address is { } address && address.IsIPv4MappedToIPv6 ? address.MapToIPv4()
+            : (connection.RemoteEndPoint as IPEndPoint)?.Address;
+        _localPort = (connection.LocalEndPoint as IPEndPoint)?.Port ?? 0;
+        if (connection.Features.Get<IConnectionLifetimeNotificationFeature>() is { } lifetime)
+        {
+            _closing = lifetime.ConnectionClosedRequested.Register(static s => ((Http1Session)s!).OnCloseRequested(), this);
+        }
+    }
+
+    public async Task RunAsync()
+    {
+        try
+        {
+            for (var first = true; !_closeRequested; first = false)
+            {
+                _head.Reset();
+                var parse = await ReadHeadAsync(first);
+                if (parse is HeadParse.Invalid)
+                {
+                    await RespondAndCloseAsync(_head.ErrorStatus, _head.ErrorReason ?? "bad request");
+                    return;
+                }
+
+                if (parse is not HeadParse.Complete || !await HandleAsync())
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ConnectionResetException or ObjectDisposedException or OperationCanceledException or ClientGoneException)
+        {
+            // The client went away or the connection was aborted: nothing left to answer.
+        }
+        finally
+        {
+            await _output.FlushAsync();
+        }
+    }
+
+    public void Dispose()
+    {
+        _closing.Dispose();
+        _timer.Dispose();
+        _upstream?.Dispose();
+    }
+
+    private void OnTimeout()
+    {
+        _timedOut = true;
+        _input.CancelPendingRead();
+        if (_upstream is { } upstream)
+        {
+            // Forwarding: a wait on the backend (or on a client not reading) ends now; the request maps it to 504.
+            _output.CancelPendingFlush();
+            upstream.Socket.Dispose();
+        }
+    }
+
+    /// <summary>Shutdown: an idle connection ends now, a busy one after its response.</summary>
+    private void OnCloseRequested()
+    {
+        _closeRequested = true;
+        _input.CancelPendingRead();
+    }
+
+    private void Arm(TimeSpan timeout)
+    {
+        _timedOut = false;
+        _timer.Change(timeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private void Disarm() => _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+
+    /// <summary>Null when the connection ended (closed, idle too long, head too slow, shutdown) before a head.</summary>
+    private async ValueTask<HeadParse?> ReadHeadAsync(bool first)
+    {
+        var options = _engine.Options;
+        var started = false;
+        Arm(first ? options.RequestHeadersTimeout : options.KeepAliveTimeout);
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync();
+                var buffer = result.Buffer;
+                if (_timedOut)
+                {
+                    _input.AdvanceTo(buffer.Start);
+                    if (started || first)
+                    {
+                        // A head begun (or a new connection silent) too long; an idle kept-alive one just closes.
+                        await RespondAndCloseAsync(408, "request headers too slow");
+                    }
+
+                    return null;
+                }
+
+                if (buffer.IsEmpty && (result.IsCompleted || _closeRequested))
+                {
+                    _input.AdvanceTo(buffer.End);
+                    return null;
+                }
+
+                if (!buffer.IsEmpty && !started)
+                {
+                    started = true;
+                    if (!first)
+                    {
+                        Arm(options.RequestHeadersTimeout); // the head's own deadline runs from its first byte
+                    }
+                }
+
+                var parse = result.IsCanceled ? HeadParse.Incomplete : _head.Parse(buffer);
+                switch (parse)
+                {
+                    case HeadParse.Complete:
+                        _input.AdvanceTo(buffer.GetPosition(_head.Length));
+                        return parse;
+                    case HeadParse.Invalid:
+                        _input.AdvanceTo(buffer.End);
+                        return parse;
+                }
+
+                _input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    return null;
+                }
+            }
+        }
+        finally
+        {
+            Disarm();
+        }
+    }
+
+    /// <summary>One request; false when the connection must close after it.</summary>
+    private async ValueTask<bool> HandleAsync()
+    {
+        var started = Stopwatch.GetTimestamp();
+        _status = 0;
+        _upstreamAuthority = null;
+        _sent = _received = 0;
+        _user = null;
+        var table = _engine.State.Acquire();
+        try
+        {
+            var listener = _https ? table.Https : table.Http;
+            if (!RequestRouting.TryMatch(listener, _head, out var route))
+            {
+                await RespondAndCloseAsync(400, "the path is not valid UTF-8");
+                return false;
+            }
+
+            var action = route?.Action ?? listener.DefaultAction;
+            var metrics = route?.Metrics ?? listener.DefaultMetrics;
+            var keep = await DispatchAsync(route, action);
+            metrics.Record(_status, Stopwatch.GetTimestamp() - started);
+            if (_engine.AccessLog is { } log)
+            {
+                log.Write(new AccessLogEntry(DateTimeOffset.UtcNow, _client?.ToString(), Encoding.ASCII.GetString(_head.Method),
+                    Encoding.ASCII.GetString(RoutingKey.HostWithoutPort(_head.Host)), RequestRouting.PathString(_head),
+                    _head.Http11 ? "HTTP/1.1" : "HTTP/1.0", _status, metrics.Route, _upstreamAuthority,
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds, _sent, _received, _user));
+            }
+
+            return keep && !_closeRequested;
+        }
+        finally
+        {
+            table.Release();
+        }
+    }
+
+    private async ValueTask<bool> DispatchAsync(CompiledRoute? route, CompiledAction action)
+    {
+        if (route?.Policy is { } policy)
+        {
+            if (!EdgePolicy.IsAllowed(policy.AllowedSources, _client))
+            {
+                return await RespondAsync(403, "your address is not allowed here");
+            }
+
+            if (policy.Auth is { } auth)
+            {
+                _user = auth.Authenticate(_head.TryGetValue("Authorization"u8, out var credentials) ? Encoding.Latin1.GetString(credentials) : null,
+                    Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
+                if (_user is null)
+                {
+                    return await RespondAsync(401, "authentication required", "WWW-Authenticate", auth.Challenge);
+                }
+            }
+        }
+
+        switch (action.Kind)
+        {
+            case RouteActionKind.Redirect:
+                var port = action.RedirectPort == 443 ? _engine.Options.PublicHttpsPort ?? 443 : action.RedirectPort;
+                var host = Encoding.Latin1.GetString(RoutingKey.HostWithoutPort(_head.Host));
+                var location = $"https://{host}{(port == 443 ? string.Empty : ":" + port)}{Encoding.Latin1.GetString(_head.PathAndQuery)}";
+                return await RespondAsync(action.StatusCode, null, "Location", location);
+            case RouteActionKind.FixedResponse:
+                return await RespondAsync(action.StatusCode, action.StatusCode == 404 ? "no route for this host and path" : "fixed response");
+        }
+
+        var canary = action.CanaryHeader is { } name && _head.TryGetValue(Encoding.ASCII.GetBytes(name), out var value)
+            ? Encoding.Latin1.GetString(value) : null;
+        var backend = action.SelectBackend(canary);
+        if (backend is null)
+        {
+            return await RespondAsync(503, "no backend for this route");
+        }
+
+        var limit = route?.Policy?.MaxRequestBodyBytes is { } routeLimit ? (routeLimit == 0 ? null : routeLimit) : _engine.Options.MaxRequestBodyBytes;
+        if (limit is { } max && _head.ContentLength > max)
+        {
+            return await RespondAsync(413, "request body too large");
+        }
+
+        if (!backend.Transport.Http1)
+        {
+            return await ForwardThroughInvokerAsync(route, backend, limit ?? long.MaxValue);
+        }
+
+        return await ForwardAsync(route, backend, limit ?? long.MaxValue);
+    }
+
+    private async ValueTask<bool> ForwardAsync(CompiledRoute? route, BackendRuntime backend, long bodyLimit)
+    {
+        var endpoint = backend.Pick(Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
+        if (endpoint is null)
+        {
+            return await RespondAsync(503, "no ready endpoints for this backend");
+        }
+
+        var retryable = !_head.HasBody && IsIdempotent(_head.Method);
+        for (var attempt = 1; ; attempt++)
+        {
+            var started = endpoint; // the one counted, whatever the retry picks next
+            started.RequestStarted();
+            try
+            {
+                _upstreamAuthority = endpoint.Authority;
+                var pool = endpoint.Connections(backend.Transport.Key.ConnectTimeout);
+                Http1Connection upstream;
+                try
+                {
+                    // A request that can be replayed skips the liveness poll: a pooled connection the
+                    // backend closed meanwhile fails before any answer, and the request goes again on a new one.
+                    upstream = await pool.RentAsync(CancellationToken.None, checkAlive: !retryable);
+                }
+                catch (UpstreamConnectException e)
+                {
+                    if (ConnectFailed(backend, endpoint, e, retryable && attempt < Math.Min(3, backend.Endpoints.Length)) is { } next)
+                    {
+                        endpoint = next;
+                        continue;
+                    }
+
+                    return await RespondAsync(e.TimedOut ? 504 : 502, e.TimedOut ? "timed out connecting to the backend" : "could not connect to the backend");
+                }
+
+                var keep = await ExchangeAsync(route, backend, pool, upstream, bodyLimit, replayable: retryable);
+                if (_replay)
+                {
+                    _replay = false;
+                    upstream = await pool.ConnectAsync(CancellationToken.None);
+                    keep = await ExchangeAsync(route, backend, pool, upstream, bodyLimit, replayable: false);
+                }
+
+                return keep;
+            }
+            finally
+            {
+                started.RequestEnded();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Nothing was sent: the endpoint leaves rotation for the passive-health window, and a request
+    /// that may be retried gets another endpoint (null: answer with the failure).
+    /// </summary>
+    private EndpointState? ConnectFailed(BackendRuntime backend, EndpointState endpoint, UpstreamConnectException e, bool retry)
+    {
+        var now = Environment.TickCount64 * TimeSpan.TicksPerMillisecond;
+        endpoint.MarkConnectFailure(now + _engine.Options.PassiveHealthWindow.Ticks);
+        _engine.Metrics.UpstreamError(backend.Id, e.TimedOut ? "connect_timeout" : "connect");
+        return retry ? backend.Pick(now, exclude: endpoint) : null;
+    }
+
+    /// <summary><paramref name="replayable"/>: a reused connection found closed before any answer sets <see cref="_replay"/> instead of failing.</summary>
+    private async ValueTask<bool> ExchangeAsync(CompiledRoute? route, BackendRuntime backend, Http1ConnectionPool pool, Http1Connection upstream,
+        long bodyLimit, bool replayable)
+    {
+        var answered = false;
+        _responseStarted = false;
+        var keepUpstream = false;
+        var timeout = route?.Policy?.RequestTimeout ?? _engine.Options.RequestTimeout;
+        _upstream = upstream;
+        Arm(timeout);
+        try
+        {
+            WriteUpstreamHead(route, upstream);
+            var bodyDone = !_head.HasBody || TryCoalesceBody(upstream);
+            await SendAsync(upstream, upstream.RequestHead.WrittenMemory);
+            if (!bodyDone)
+            {
+                if (_head.ExpectContinue)
+                {
+                    _output.Write("HTTP/1.1 100 Continue\r\n\r\n"u8);
+                    await FlushAsync();
+                }
+
+                _received = await SendBodyAsync(upstream, bodyLimit, timeout);
+            }
+
+            await ReadResponseHeadAsync(upstream);
+            answered = true;
+            if (_response.Status == 101 && _head.IsUpgrade)
+            {
+                _status = 101;
+                _response.WriteFor(upstream.Buffered[.._response.Length], _output, close: false);
+                upstream.Consume(_response.Length);
+                Disarm();
+                await TunnelAsync(upstream);
+                return false;
+            }
+
+            var hasBody = _response.HasBody(_head.IsMethod("HEAD"u8));
+            var framed = !hasBody || _response.Chunked || _response.ContentLength >= 0;
+            var dechunk = hasBody && _response.Chunked && !_head.Http11;
+            var close = !_head.KeepAlive || !framed || dechunk || _closeRequested;
+            _status = _response.Status;
+            upstream.RequestHead.ResetWrittenCount();
+            _response.WriteFor(upstream.Buffered[.._response.Length], upstream.RequestHead, close, dechunk);
+            upstream.Consume(_response.Length);
+            _pendingHead = upstream;
+            if (!_response.Chunked)
+            {
+                CommitHead();
+            }
+
+            if (hasBody)
+            {
+                _sent = _response.Chunked ? await CopyChunkedAsync(upstream, timeout, dechunk)
+                    : _response.ContentLength >= 0 ? await CopyFixedAsync(upstream, _response.ContentLength, timeout)
+                    : await CopyUntilCloseAsync(upstream, timeout);
+            }
+
+            await FlushAsync();
+            keepUpstream = _response.KeepAlive && framed;
+            return !close;
+        }
+        catch (ClientGoneException)
+        {
+            _status = 499;
+            return false;
+        }
+        catch (RequestBodyException e)
+        {
+            return _responseStarted ? Abort() : await RespondAndCloseAsync(e.Status, e.Message);
+        }
+        catch (Exception e) when (e is (IOException and not UpstreamProtocolException) or SocketException && replayable && !answered && upstream.Reused && upstream.IsDrained && !_timedOut)
+        {
+            _replay = true; // the backend had closed the pooled connection: nothing of this request was served
+            return false;
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or UpstreamProtocolException)
+        {
+            if (_responseStarted)
+            {
+                return Abort(); // too late for a status: the only honest signal left is a broken stream
+            }
+
+            var (status, reason, message) = _timedOut ? (504, "timeout", "the backend did not answer in time")
+                : e is UpstreamProtocolException ? (502, "protocol", "the backend's answer was not valid HTTP: " + e.Message)
+                : (502, "reset", "the backend closed the connection");
+            _engine.Metrics.UpstreamError(backend.Id, reason);
+            return await RespondAndCloseAsync(status, message);
+        }
+        finally
+        {
+            Disarm();
+            _upstream = null;
+            _pendingHead = null;
+            if (keepUpstream)
+            {
+                pool.Return(upstream);
+            }
+            else
+            {
+                upstream.Dispose();
+            }
+        }
+    }
+
+    private void CommitHead()
+    {
+        if (_pendingHead is { } upstream)
+        {
+            _output.Write(upstream.RequestHead.WrittenSpan);
+            _pendingHead = null;
+            _responseStarted = true;
+        }
+    }
+
+    private void WriteUpstreamHead(CompiledRoute? route, Http1Connection upstream)
+    {
+        var head = upstream.RequestHead;
+        head.ResetWrittenCount();
+        var forwarded = new ForwardedFor(_client, _https, _localPort, _engine.Options.AddForwardedHeader);
+        if (route?.Policy?.RewriteTarget is { } rewrite)
+        {
+            var target = Hosting.ProxyRequestHandler.Rewrite(route, rewrite, RequestRouting.PathString(_head), Encoding.Latin1.GetString(_head.Query));
+            UpstreamHeadWriter.Write(head, _head, Encoding.Latin1.GetBytes(target), forwarded);
+        }
+        else
+        {
+            UpstreamHeadWriter.Write(head, _head, _head.PathAndQuery, forwarded);
+        }
+    }
+
+    /// <summary>A small body already here goes out in the same send as the head.</summary>
+    private bool TryCoalesceBody(Http1Connection upstream)
+    {
+        if (_head.Chunked || _head.ExpectContinue || _head.ContentLength > CoalesceBody || !_input.TryRead(out var result))
+        {
+            return false;
+        }
+
+        var buffer = result.Buffer;
+        if (buffer.Length < _head.ContentLength)
+        {
+            _input.AdvanceTo(buffer.Start);
+            return false;
+        }
+
+        var body = buffer.Slice(0, _head.ContentLength);
+        foreach (var segment in body)
+        {
+            upstream.RequestHead.Write(segment.Span);
+        }
+
+        _input.AdvanceTo(body.End);
+        _received = _head.ContentLength;
+        return true;
+    }
+
+    private async ValueTask<long> SendBodyAsync(Http1Connection upstream, long limit, TimeSpan timeout)
+    {
+        long total = 0;
+        var remaining = _head.ContentLength;
+        _requestChunks.Reset();
+        while (true)
+        {
+            var result = await _input.ReadAsync();
+            ThrowIfTimedOut();
+            var buffer = result.Buffer;
+            if (buffer.IsEmpty && result.IsCompleted)
+            {
+                throw new ClientGoneException();
+            }
+
+            SequencePosition end;
+            bool done;
+            if (_head.Chunked)
+            {
+                var reader = new SequenceReader<byte>(buffer);
+                ChunkStatus status;
+                while ((status = _requestChunks.Read(ref reader, out var data)) == ChunkStatus.Data)
+                {
+                    total += data.Length;
+                }
+
+                if (status == ChunkStatus.Invalid)
+                {
+                    throw new RequestBodyException(400, _requestChunks.Error ?? "invalid chunked body");
+                }
+
+                if (total > limit)
+                {
+                    throw new RequestBodyException(413, "request body too large");
+                }
+
+                end = reader.Position;
+                done = status == ChunkStatus.Done;
+            }
+            else
+            {
+                var take = Math.Min(remaining, buffer.Length);
+                end = buffer.GetPosition(take);
+                remaining -= take;
+                total += take;
+                done = remaining == 0;
+            }
+
+            // The framing was checked above: the client's bytes go on as they came.
+            foreach (var segment in buffer.Slice(0, end))
+            {
+                await SendAsync(upstream, segment);
+            }
+
+            if (done)
+            {
+                _input.AdvanceTo(end);
+                return total;
+            }
+
+            _input.AdvanceTo(end, buffer.End);
+            if (result.IsCompleted)
+            {
+                throw new ClientGoneException();
+            }
+
+            _timer.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async ValueTask ReadResponseHeadAsync(Http1Connection upstream)
+    {
+        while (true)
+        {
+            switch (_response.Parse(upstream.Buffered, MaxResponseHead))
+            {
+                case HeadParse.Invalid:
+                    throw new UpstreamProtocolException(_response.Error ?? "invalid response head");
+                case HeadParse.Incomplete:
+                    if (!await upstream.FillAsync(CancellationToken.None))
+                    {
+                        throw new IOException("the backend closed the connection before answering");
+                    }
+
+                    continue;
+            }
+
+            if (_response.Status is >= 200 or 101)
+            {
+                return;
+            }
+
+            upstream.Consume(_response.Length); // 1xx interim answers are not passed on
+        }
+    }
+
+    private async ValueTask<long> CopyFixedAsync(Http1Connection upstream, long length, TimeSpan timeout)
+    {
+        var remaining = length;
+        var take = (int)Math.Min(remaining, upstream.Buffered.Length);
+        _output.Write(upstream.Buffered[..take]);
+        upstream.Consume(take);
+        remaining -= take;
+        while (remaining > 0)
+        {
+            await FlushAsync();
+            _timer.Change(timeout, Timeout.InfiniteTimeSpan);
+            var memory = _output.GetMemory(StreamCopy.BufferSize);
+            var read = await upstream.Socket.ReceiveAsync(memory[..(int)Math.Min(remaining, memory.Length)], SocketFlags.None);
+            if (read == 0)
+            {
+                throw new IOException("the backend closed the connection before the end of the body");
+            }
+
+            _output.Advance(read);
+            remaining -= read;
+        }
+
+        return length;
+    }
+
+    /// <summary>The chunked body as framed (checked on the way), or only its data for <paramref name="dechunk"/>.</summary>
+    private async ValueTask<long> CopyChunkedAsync(Http1Connection upstream, TimeSpan timeout, bool dechunk)
+    {
+        _responseChunks.Reset();
+        long total = 0;
+        while (true)
+        {
+            var buffered = new ReadOnlySequence<byte>(upstream.BufferedMemory);
+            var reader = new SequenceReader<byte>(buffered);
+            ChunkStatus status;
+            while ((status = _responseChunks.Read(ref reader, out var data)) == ChunkStatus.Data)
+            {
+                total += data.Length;
+                if (dechunk)
+                {
+                    CommitHead();
+                    foreach (var segment in data)
+                    {
+                        _output.Write(segment.Span);
+                    }
+                }
+            }
+
+            if (status == ChunkStatus.Invalid)
+            {
+                throw new UpstreamProtocolException(_responseChunks.Error ?? "invalid chunked body");
+            }
+
+            if (reader.Consumed > 0 || status == ChunkStatus.Done)
+            {
+                CommitHead();
+                if (!dechunk)
+                {
+                    _output.Write(upstream.Buffered[..(int)reader.Consumed]);
+                }
+
+                upstream.Consume((int)reader.Consumed);
+            }
+
+            if (status == ChunkStatus.Done)
+            {
+                return total;
+            }
+
+            if (_pendingHead is null)
+            {
+                await FlushAsync();
+            }
+
+            _timer.Change(timeout, Timeout.InfiniteTimeSpan);
+            if (!await upstream.FillAsync(CancellationToken.None))
+            {
+                throw new IOException("the backend closed the connection in a chunked body");
+            }
+        }
+    }
+
+    private async ValueTask<long> CopyUntilCloseAsync(Http1Connection upstream, TimeSpan timeout)
+    {
+        long total = upstream.Buffered.Length;
+        _output.Write(upstream.Buffered);
+        upstream.Consume(upstream.Buffered.Length);
+        while (true)
+        {
+            await FlushAsync();
+            _timer.Change(timeout, Timeout.InfiniteTimeSpan);
+            var memory = _output.GetMemory(StreamCopy.BufferSize);
+            var read = await upstream.Socket.ReceiveAsync(memory, SocketFlags.None);
+            if (read == 0)
+            {
+                return total;
+            }
+
+            _output.Advance(read);
+            total += read;
+        }
+    }
+
+    private async Task TunnelAsync(Http1Connection upstream)
+    {
+        _output.Write(upstream.Buffered);
+        upstream.Consume(upstream.Buffered.Length);
+        await FlushAsync();
+        await using var stream = new NetworkStream(upstream.Socket, ownsSocket: true); // disposing it ends the pump still reading
+        await TunnelAsync(stream);
+    }
+
+    /// <summary>After 101 the backend's stream and the client's pipes are pumped both ways until either ends.</summary>
+    private async Task TunnelAsync(Stream upstream)
+    {
+        var toUpstream = PumpToStreamAsync(upstream);
+        var toClient = PumpFromStreamAsync(upstream);
+        await Task.WhenAny(toUpstream, toClient);
+        await upstream.DisposeAsync();
+        _input.CancelPendingRead();
+        _output.CancelPendingFlush();
+        await Task.WhenAll(Quiet(toUpstream), Quiet(toClient));
+    }
+
+    private async Task PumpToStreamAsync(Stream upstream)
+    {
+        while (true)
+        {
+            var result = await _input.ReadAsync();
+            foreach (var segment in result.Buffer)
+            {
+                await upstream.WriteAsync(segment);
+            }
+
+            await upstream.FlushAsync();
+            _input.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task PumpFromStreamAsync(Stream upstream)
+    {
+        while (true)
+        {
+            var memory = _output.GetMemory(StreamCopy.BufferSize);
+            var read = await upstream.ReadAsync(memory);
+            if (read == 0)
+            {
+                return;
+            }
+
+            _output.Advance(read);
+            await FlushAsync();
+        }
+    }
+
+    private static async Task Quiet(Task pump)
+    {
+        try
+        {
+            await pump;
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or ClientGoneException or InvalidOperationException)
+        {
+        }
+    }
+
+    private async ValueTask<bool> RespondAsync(int status, string? message, string? extraName = null, string? extraValue = null)
+    {
+        // A body the client sent along is not read: the connection cannot carry another request.
+        var close = _head.HasBody || !_head.KeepAlive || _closeRequested;
+        _status = status;
+        EngineResponses.Write(_output, status, message, close, _head.IsMethod("HEAD"u8), extraName, extraValue);
+        await FlushAsync();
+        return !close;
+    }
+
+    private async ValueTask<bool> RespondAndCloseAsync(int status, string message)
+    {
+        _status = status;
+        EngineResponses.Write(_output, status, message, close: true, _head.IsMethod("HEAD"u8));
+        await FlushAsync();
+        return false;
+    }
+
+    private bool Abort()
+    {
+        _connection.Abort(new ConnectionAbortedException("the backend failed after the response started"));
+        return false;
+    }
+
+    private void ThrowIfTimedOut()
+    {
+        if (_timedOut)
+        {
+            throw new IOException("timed out");
+        }
+    }
+
+    private async ValueTask FlushAsync()
+    {
+        var result = await _output.FlushAsync();
+        if (result.IsCompleted || (result.IsCanceled && _timedOut))
+        {
+            throw new ClientGoneException();
+        }
+    }
+
+    private static async ValueTask SendAsync(Http1Connection upstream, ReadOnlyMemory<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            var sent = await upstream.Socket.SendAsync(data, SocketFlags.None);
+            data = data[sent..];
+        }
+    }
+
+    private static bool IsIdempotent(ReadOnlySpan<byte> method) =>
+        method.SequenceEqual("GET"u8) || method.SequenceEqual("HEAD"u8) || method.SequenceEqual("OPTIONS"u8)
+        || method.SequenceEqual("TRACE"u8) || method.SequenceEqual("PUT"u8) || method.SequenceEqual("DELETE"u8);
+
+    /// <summary>The client closed its side before the request or response was done.</summary>
+    private sealed class ClientGoneException() : Exception("the client went away");
+
+    /// <summary>The request body broke its framing or its limit: answered with its status, then the connection is closed.</summary>
+    private sealed class RequestBodyException(int status, string message) : Exception(message)
+    {
+        public int Status => status;
+    }
+}

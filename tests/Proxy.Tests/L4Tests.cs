@@ -66,6 +66,50 @@ public sealed class L4Tests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientHalfClose_BeforeTheBackendAccepts_StillGetsTheWholeAnswer()
+    {
+        // A backend whose accept queue is full: the proxy's connect to it stays pending (Linux drops
+        // the SYN and retries it about a second later) while the client sends and half-closes. The
+        // half-close must not cancel that connect: it is the end of the request, not an abort.
+        using var backend = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        backend.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        backend.Listen(0);
+        using var filler = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync((IPEndPoint)backend.LocalEndPoint!);
+        var port = ListenPort.Get();
+        _proxy.Apply(Manifests.L4Service("db", port, ((IPEndPoint)backend.LocalEndPoint!).Port));
+
+        using var client = await ConnectAsync(port);
+        await client.SendAsync(Encoding.ASCII.GetBytes("request"));
+        client.Shutdown(SocketShutdown.Send);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using (await backend.AcceptAsync(timeout.Token))
+        {
+            // the filler: its place in the queue frees the proxy's retried connect
+        }
+
+        using var pod = await backend.AcceptAsync(timeout.Token);
+        var received = new MemoryStream();
+        var buffer = new byte[64];
+        int n;
+        while ((n = await pod.ReceiveAsync(buffer, timeout.Token)) > 0)
+        {
+            received.Write(buffer, 0, n);
+        }
+
+        await pod.SendAsync(received.ToArray());
+        pod.Shutdown(SocketShutdown.Send);
+        var answer = new MemoryStream();
+        while ((n = await client.ReceiveAsync(buffer, timeout.Token)) > 0)
+        {
+            answer.Write(buffer, 0, n);
+        }
+
+        Assert.Equal("request", Encoding.ASCII.GetString(answer.ToArray()));
+    }
+
+    [Fact]
     public async Task SourceRanges_RefuseBeforeAnyByteIsForwarded()
     {
         var port = ListenPort.Get();

@@ -16,7 +16,9 @@ internal static partial class PassthroughSplicer
 {
     public static async Task SpliceAsync(ConnectionContext connection, BackendRuntime backend, ProxyOptions options, ProxyMetrics metrics, ILogger logger)
     {
-        var closed = connection.ConnectionClosed;
+        // Not the connection's closed token: Kestrel fires it when the client half-closes, which can
+        // come before the backend accepts (`printf request | nc` sends and shuts at once); a client
+        // that really went away fails the pumps as soon as they start.
         EndpointState? endpoint = null;
         Socket? socket = null;
         for (var attempt = 0; attempt < Math.Min(3, backend.Endpoints.Length) && socket is null; attempt++)
@@ -27,7 +29,7 @@ internal static partial class PassthroughSplicer
                 break;
             }
 
-            socket = await ConnectAsync(endpoint, backend.Model.ConnectTimeout ?? options.ConnectTimeout, closed);
+            socket = await ConnectAsync(endpoint, backend.Model.ConnectTimeout ?? options.ConnectTimeout);
             if (socket is null)
             {
                 endpoint.MarkConnectFailure((Environment.TickCount64 * TimeSpan.TicksPerMillisecond) + options.PassiveHealthWindow.Ticks);
@@ -47,7 +49,7 @@ internal static partial class PassthroughSplicer
         {
             if (backend.Model.ProxyProtocol != ProxyProtocolVersion.None)
             {
-                await stream.WriteAsync(ProxyProtocolHeader.Create(backend.Model.ProxyProtocol, connection.RemoteEndPoint, connection.LocalEndPoint), closed);
+                await stream.WriteAsync(ProxyProtocolHeader.Create(backend.Model.ProxyProtocol, connection.RemoteEndPoint, connection.LocalEndPoint));
             }
 
             var downstream = PumpToClientAsync(stream, connection.Transport.Output);
@@ -99,11 +101,10 @@ internal static partial class PassthroughSplicer
         }
     }
 
-    private static async Task<Socket?> ConnectAsync(EndpointState endpoint, TimeSpan timeout, CancellationToken closed)
+    private static async Task<Socket?> ConnectAsync(EndpointState endpoint, TimeSpan timeout)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(closed);
-        cts.CancelAfter(timeout);
+        using var cts = new CancellationTokenSource(timeout);
         try
         {
             await socket.ConnectAsync(endpoint.EndPoint, cts.Token);

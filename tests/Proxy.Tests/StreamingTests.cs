@@ -4,7 +4,6 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
-using System.Text;
 
 namespace CloudIngress.Proxy.Tests;
 
@@ -144,23 +143,6 @@ public sealed class StreamingTests : IAsyncLifetime
         socket.Options.SetRequestHeader("Host", "stream.example.com");
         socket.Options.RemoteCertificateValidationCallback = (_, _, _, _) => true;
         await socket.ConnectAsync(new Uri($"{scheme}://127.0.0.1:{port}/ws"), CancellationToken.None);
-        foreach (var message in new[] { "hello", "world", new string('x', 50_000) })
-        {
-            await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, CancellationToken.None);
-            var buffer = new byte[100_000];
-            var received = 0;
-            WebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(new ArraySegment<byte>(buffer, received, buffer.Length - received), CancellationToken.None);
-                received += result.Count;
-            }
-            while (!result.EndOfMessage);
-
-            Assert.Equal(message, Encoding.UTF8.GetString(buffer, 0, received));
-        }
-
-        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
-        Assert.Equal(WebSocketState.Closed, socket.State);
+        await WebSocketEcho.AssertEchoesAsync(socket, "hello", "world", new string('x', 50_000));
     }
 }

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using System.Net.WebSockets;
 using System.Text.Json;
 
 namespace CloudIngress.Proxy.Tests;
@@ -138,6 +139,29 @@ public sealed class TlsTests : IAsyncLifetime
         var echo = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("tls-pod", echo.GetProperty("backend").GetString());
         Assert.True(echo.GetProperty("tls").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Bridge_WebSocket_IsTunnelledToTheTlsPodBothWays()
+    {
+        // The upgrade goes over TLS twice: client to proxy (offload with the site's certificate),
+        // proxy to pod (verified against the CA and the backend SNI), then the tunnel carries frames.
+        using var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ConnectCallback = async (_, token) =>
+            {
+                var tcp = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await tcp.ConnectAsync(IPAddress.Loopback, _proxy.Server.HttpsPort, token);
+                return new NetworkStream(tcp, ownsSocket: true);
+            },
+            // The proxy must present the site's own certificate (SNI bridge.example.com).
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == TestPki.Wildcard.GetCertHashString() },
+        };
+        using var invoker = new HttpMessageInvoker(handler);
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri("wss://bridge.example.com/ws"), invoker, CancellationToken.None);
+        await WebSocketEcho.AssertEchoesAsync(socket, "hello", new string('x', 50_000));
     }
 
     [Theory]

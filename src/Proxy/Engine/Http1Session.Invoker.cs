@@ -132,18 +132,9 @@ internal sealed partial class Http1Session
 
         var host = Encoding.Latin1.GetString(_head.Host);
         request.Headers.Host = host;
-        if (_client is not null)
+        foreach (var (name, value) in HeaderPolicy.ForwardedFields(_client, _https, host, _localPort, _engine.Options.AddForwardedHeader))
         {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", _client.ToString());
-        }
-
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", _https ? "https" : "http");
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", host);
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Port", _localPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (_engine.Options.AddForwardedHeader)
-        {
-            var forFor = _client?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"\"[{_client}]\"" : _client?.ToString() ?? "unknown";
-            request.Headers.TryAddWithoutValidation("Forwarded", $"for={forFor};proto={(_https ? "https" : "http")};host=\"{host}\"");
+            request.Headers.TryAddWithoutValidation(name, value);
         }
 
         return request;
@@ -220,12 +211,11 @@ internal sealed partial class Http1Session
         _output.Write(" "u8);
         Latin1(Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(_status));
         _output.Write("\r\n"u8);
-        var listed = response.Headers.TryGetValues("Connection", out var connection)
-            ? HopByHopHeaders.Listed(new Microsoft.Extensions.Primitives.StringValues(connection.ToArray())) : null;
+        var listed = response.Headers.TryGetValues("Connection", out var connection) ? HeaderPolicy.Listed(connection) : null;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {
-            var kept = switching && (name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase) || name.Equals("Connection", StringComparison.OrdinalIgnoreCase));
-            if (!kept && (HopByHopHeaders.IsHopByHop(name) || (listed?.Contains(name) ?? false) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)))
+            // The framing below is the engine's own: the backend's length is not copied.
+            if (HeaderPolicy.DropFromReframedResponse(name, listed, switching) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }

@@ -12,6 +12,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace CloudIngress.Proxy.Engine;
@@ -144,7 +145,11 @@ internal sealed partial class Http1Session : IDisposable
 
     private void Disarm() => _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
+    // The methods from here to the upstream receive wait once per request (for the client's next
+    // head, then for the backend's answer): pooled builders reuse their state-machine boxes
+    // instead of allocating one per method per request.
     /// <summary>Null when the connection ended (closed, idle too long, head too slow, shutdown) before a head.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<HeadParse?> ReadHeadAsync(bool first)
     {
         var options = _engine.Options;
@@ -208,6 +213,7 @@ internal sealed partial class Http1Session : IDisposable
     }
 
     /// <summary>One request; false when the connection must close after it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> HandleAsync()
     {
         var started = Stopwatch.GetTimestamp();
@@ -245,6 +251,7 @@ internal sealed partial class Http1Session : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> DispatchAsync(CompiledRoute? route, CompiledAction action)
     {
         if (route?.Policy is { } policy)
@@ -298,6 +305,7 @@ internal sealed partial class Http1Session : IDisposable
         return await ForwardAsync(route, backend, limit ?? long.MaxValue);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ForwardAsync(CompiledRoute? route, BackendRuntime backend, long bodyLimit)
     {
         var endpoint = backend.Pick(Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
@@ -363,6 +371,7 @@ internal sealed partial class Http1Session : IDisposable
     }
 
     /// <summary><paramref name="replayable"/>: a reused connection found closed before any answer sets <see cref="_replay"/> instead of failing.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> ExchangeAsync(CompiledRoute? route, BackendRuntime backend, Http1ConnectionPool pool, Http1Connection upstream,
         long bodyLimit, bool replayable)
     {
@@ -590,6 +599,7 @@ internal sealed partial class Http1Session : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadResponseHeadAsync(Http1Connection upstream)
     {
         while (true)
@@ -599,7 +609,7 @@ internal sealed partial class Http1Session : IDisposable
                 case HeadParse.Invalid:
                     throw new UpstreamProtocolException(_response.Error ?? "invalid response head");
                 case HeadParse.Incomplete:
-                    if (!await upstream.FillAsync(CancellationToken.None))
+                    if (!upstream.Received(await upstream.ReceiveAsync(CancellationToken.None)))
                     {
                         throw new IOException("the backend closed the connection before answering");
                     }
@@ -691,7 +701,7 @@ internal sealed partial class Http1Session : IDisposable
             }
 
             _timer.Change(timeout, Timeout.InfiniteTimeSpan);
-            if (!await upstream.FillAsync(CancellationToken.None))
+            if (!upstream.Received(await upstream.ReceiveAsync(CancellationToken.None)))
             {
                 throw new IOException("the backend closed the connection in a chunked body");
             }

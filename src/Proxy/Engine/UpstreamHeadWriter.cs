@@ -48,8 +48,9 @@ internal static class UpstreamHeadWriter
         output.Write("\r\n"u8);
         if (forwarded.AddForwardedHeader)
         {
-            var forFor = forwarded.Client?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"\"[{forwarded.Client}]\"" : forwarded.Client?.ToString() ?? "unknown";
-            output.Write(Encoding.Latin1.GetBytes($"Forwarded: for={forFor};proto={(forwarded.Https ? "https" : "http")};host=\"{Encoding.Latin1.GetString(head.Host)}\"\r\n"));
+            output.Write("Forwarded: "u8);
+            output.Write(Encoding.Latin1.GetBytes(HeaderPolicy.Forwarded(forwarded.Client, forwarded.Https, Encoding.Latin1.GetString(head.Host))));
+            output.Write("\r\n"u8);
         }
 
         if (head.Chunked)

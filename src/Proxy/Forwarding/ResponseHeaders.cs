@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Primitives;
 using System.Net;
 
 namespace CloudIngress.Proxy.Forwarding;
@@ -10,14 +9,10 @@ internal static class ResponseHeaders
     public static void Copy(HttpResponseMessage from, HttpResponse to)
     {
         var upgrade = from.StatusCode == HttpStatusCode.SwitchingProtocols;
-        var listed = from.Headers.TryGetValues("Connection", out var connection) ? HopByHopHeaders.Listed(new StringValues(connection.ToArray())) : null;
+        var listed = from.Headers.TryGetValues("Connection", out var connection) ? Engine.HeaderPolicy.Listed(connection) : null;
         foreach (var (name, values) in from.Headers)
         {
-            if (upgrade && (string.Equals(name, "Upgrade", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "Connection", StringComparison.OrdinalIgnoreCase)))
-            {
-                to.Headers[name] = values.ToArray();
-            }
-            else if (!HopByHopHeaders.IsHopByHop(name) && !(listed?.Contains(name) ?? false))
+            if (!Engine.HeaderPolicy.DropFromReframedResponse(name, listed, upgrade))
             {
                 to.Headers[name] = values.ToArray();
             }

@@ -25,11 +25,10 @@ internal static class UpstreamRequest
             request.Content = new RequestBodyContent(incoming.Body, incoming.ContentLength, context.RequestAborted);
         }
 
-        var listed = HopByHopHeaders.Listed(incoming.Headers.Connection);
+        var listed = Engine.HeaderPolicy.Listed(incoming.Headers.Connection);
         foreach (var (name, values) in incoming.Headers)
         {
-            if (name[0] == ':' || HopByHopHeaders.IsHopByHop(name) || (listed?.Contains(name) ?? false)
-                || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase))
+            if (Engine.HeaderPolicy.DropFromRequest(name, listed))
             {
                 continue;
             }
@@ -69,19 +68,10 @@ internal static class UpstreamRequest
             client = client.MapToIPv4();
         }
 
-        var clientText = client?.ToString();
-        if (clientText is not null)
+        foreach (var (name, value) in Engine.HeaderPolicy.ForwardedFields(client, forwarding.Scheme == "https", context.Request.Host.Value ?? string.Empty,
+            forwarding.ListenerPort, forwarding.AddForwardedHeader))
         {
-            request.Headers.TryAddWithoutValidation("X-Forwarded-For", clientText);
-        }
-
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", forwarding.Scheme);
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", context.Request.Host.Value);
-        request.Headers.TryAddWithoutValidation("X-Forwarded-Port", forwarding.ListenerPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (forwarding.AddForwardedHeader)
-        {
-            var forFor = client?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"\"[{clientText}]\"" : clientText ?? "unknown";
-            request.Headers.TryAddWithoutValidation("Forwarded", $"for={forFor};proto={forwarding.Scheme};host=\"{context.Request.Host.Value}\"");
+            request.Headers.TryAddWithoutValidation(name, value);
         }
     }
 }

@@ -47,7 +47,14 @@ internal sealed class Http1Connection(Socket socket) : IDisposable
     }
 
     /// <summary>Reads more into the buffer (growing it for large heads); false when the backend closed the connection.</summary>
-    public async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    public async ValueTask<bool> FillAsync(CancellationToken cancellationToken) =>
+        Received(await ReceiveAsync(cancellationToken));
+
+    /// <summary>
+    /// The socket's own receive into the free end of the buffer, with no async layer of its own:
+    /// the engine awaits it directly and hands the count to <see cref="Received"/>.
+    /// </summary>
+    public ValueTask<int> ReceiveAsync(CancellationToken cancellationToken)
     {
         if (_end == _buffer.Length)
         {
@@ -67,7 +74,12 @@ internal sealed class Http1Connection(Socket socket) : IDisposable
             }
         }
 
-        var read = await socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken);
+        return socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cancellationToken);
+    }
+
+    /// <summary>Counts what <see cref="ReceiveAsync"/> read; false when the backend closed the connection.</summary>
+    public bool Received(int read)
+    {
         _end += read;
         return read > 0;
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
 
 namespace CloudIngress.Proxy.Forwarding.Http1;
@@ -9,7 +8,9 @@ internal sealed class Http1ConnectionPool(System.Net.EndPoint endpoint, string a
     private const int MaxIdle = 1024;
     private static readonly long MaxIdleMilliseconds = 50_000; // below the usual 60 s keep-alive of backends
 
-    private readonly ConcurrentStack<Http1Connection> _idle = new();
+    // A locked list rather than a ConcurrentStack: pushing onto that allocates a node per returned
+    // connection, i.e. per request; the lock is held for a few instructions.
+    private readonly List<Http1Connection> _idle = [];
 
     /// <summary>
     /// A pooled connection, else a new one. <paramref name="checkAlive"/> false skips the poll
@@ -19,7 +20,7 @@ internal sealed class Http1ConnectionPool(System.Net.EndPoint endpoint, string a
     public async ValueTask<Http1Connection> RentAsync(CancellationToken cancellationToken, bool checkAlive = true)
     {
         var now = Environment.TickCount64;
-        while (_idle.TryPop(out var pooled))
+        while (TryPop(out var pooled))
         {
             if (now - pooled.IdleSince < MaxIdleMilliseconds && (!checkAlive || pooled.LooksAlive))
             {
@@ -56,22 +57,45 @@ internal sealed class Http1ConnectionPool(System.Net.EndPoint endpoint, string a
 
     public void Return(Http1Connection connection)
     {
-        if (!connection.IsDrained || _idle.Count >= MaxIdle)
+        if (connection.IsDrained)
         {
-            connection.Dispose();
-            return;
+            connection.Reused = true;
+            connection.IdleSince = Environment.TickCount64;
+            lock (_idle)
+            {
+                if (_idle.Count < MaxIdle)
+                {
+                    _idle.Add(connection);
+                    return;
+                }
+            }
         }
 
-        connection.Reused = true;
-        connection.IdleSince = Environment.TickCount64;
-        _idle.Push(connection);
+        connection.Dispose();
     }
 
     public void Dispose()
     {
-        while (_idle.TryPop(out var connection))
+        while (TryPop(out var connection))
         {
             connection.Dispose();
+        }
+    }
+
+    /// <summary>The newest idle connection: the one most likely still open at the backend.</summary>
+    private bool TryPop([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Http1Connection? connection)
+    {
+        lock (_idle)
+        {
+            if (_idle.Count == 0)
+            {
+                connection = null;
+                return false;
+            }
+
+            connection = _idle[^1];
+            _idle.RemoveAt(_idle.Count - 1);
+            return true;
         }
     }
 }

@@ -126,13 +126,14 @@ internal static class Http1Exchange
         {
             if (name.Equals("Connection", StringComparison.OrdinalIgnoreCase))
             {
-                listed = HopByHopHeaders.Listed(value);
+                listed = Engine.HeaderPolicy.Listed([value]);
             }
         }
 
         foreach (var (name, value) in head.Headers)
         {
-            if (HopByHopHeaders.IsHopByHop(name) || (listed?.Contains(name) ?? false)
+            // Kestrel frames the body: the length is set from the parsed head, not copied.
+            if (Engine.HeaderPolicy.DropFromReframedResponse(name, listed, switching: false)
                 || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
                 continue;

@@ -21,12 +21,10 @@ internal static class Http1RequestWriter
         Append(output, request.Host.Value ?? string.Empty);
         Append(output, "\r\n");
 
-        var listed = HopByHopHeaders.Listed(request.Headers.Connection);
+        var listed = Engine.HeaderPolicy.Listed(request.Headers.Connection);
         foreach (var (name, values) in request.Headers)
         {
-            if (name[0] == ':' || HopByHopHeaders.IsHopByHop(name) || (listed?.Contains(name) ?? false)
-                || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            if (Engine.HeaderPolicy.DropFromRequest(name, listed))
             {
                 continue;
             }
@@ -43,18 +41,10 @@ internal static class Http1RequestWriter
             client = client.MapToIPv4();
         }
 
-        if (client is not null)
+        foreach (var (name, value) in Engine.HeaderPolicy.ForwardedFields(client, forwarding.Scheme == "https", request.Host.Value ?? string.Empty,
+            forwarding.ListenerPort, forwarding.AddForwardedHeader))
         {
-            Header(output, "X-Forwarded-For", client.ToString());
-        }
-
-        Header(output, "X-Forwarded-Proto", forwarding.Scheme);
-        Header(output, "X-Forwarded-Host", request.Host.Value ?? string.Empty);
-        Header(output, "X-Forwarded-Port", forwarding.ListenerPort.ToString(CultureInfo.InvariantCulture));
-        if (forwarding.AddForwardedHeader)
-        {
-            var forFor = client?.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"\"[{client}]\"" : client?.ToString() ?? "unknown";
-            Header(output, "Forwarded", $"for={forFor};proto={forwarding.Scheme};host=\"{request.Host.Value}\"");
+            Header(output, name, value);
         }
 
         if (hasBody)

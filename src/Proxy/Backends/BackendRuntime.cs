@@ -61,7 +61,7 @@ internal sealed class BackendRuntime(BackendPool model, ILoadBalancingPolicy pol
 
         if (available == 0)
         {
-            return exclude is null || endpoints.Length == 1 ? policy.Pick(endpoints) : endpoints.First(e => e != exclude);
+            return exclude is null || endpoints.Length == 1 ? policy.Pick(endpoints) : FirstOther(endpoints, exclude);
         }
 
         var candidates = new EndpointState[available];
@@ -75,5 +75,19 @@ internal sealed class BackendRuntime(BackendPool model, ILoadBalancingPolicy pol
         }
 
         return policy.Pick(candidates);
+    }
+
+    // A loop, not a lambda: a lambda capturing the parameter allocates its closure on every call of Pick.
+    private static EndpointState FirstOther(EndpointState[] endpoints, EndpointState exclude)
+    {
+        foreach (var e in endpoints)
+        {
+            if (e != exclude)
+            {
+                return e;
+            }
+        }
+
+        return endpoints[0];
     }
 }

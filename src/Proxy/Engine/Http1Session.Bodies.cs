@@ -9,6 +9,7 @@ namespace CloudIngress.Proxy.Engine;
 /// <summary>Bodies both ways (fixed, chunked, until close) and the upgrade tunnel, between the client's pipes and the upstream connection.</summary>
 internal sealed partial class Http1Session
 {
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<long> SendBodyAsync(Http1Connection upstream, long limit, TimeSpan timeout)
     {
         long total = 0;
@@ -79,7 +80,7 @@ internal sealed partial class Http1Session
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder))]
     private async ValueTask ReadResponseHeadAsync(Http1Connection upstream)
     {
         while (true)
@@ -106,6 +107,7 @@ internal sealed partial class Http1Session
         }
     }
 
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<long> CopyFixedAsync(Http1Connection upstream, long length, TimeSpan timeout)
     {
         var remaining = length;
@@ -132,6 +134,7 @@ internal sealed partial class Http1Session
     }
 
     /// <summary>The chunked body as framed (checked on the way), or only its data for <paramref name="dechunk"/>.</summary>
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<long> CopyChunkedAsync(Http1Connection upstream, TimeSpan timeout, bool dechunk)
     {
         _responseChunks.Reset();
@@ -188,6 +191,7 @@ internal sealed partial class Http1Session
         }
     }
 
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<long> CopyUntilCloseAsync(Http1Connection upstream, TimeSpan timeout)
     {
         long total = upstream.Buffered.Length;

@@ -146,10 +146,10 @@ internal sealed partial class Http1Session : IDisposable
     private void Disarm() => _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 
     // The methods from here to the upstream receive wait once per request (for the client's next
-    // head, then for the backend's answer): pooled builders reuse their state-machine boxes
-    // instead of allocating one per method per request.
+    // head, then for the backend's answer): the pooled builder reuses their state-machine boxes
+    // instead of allocating one per method per request (see PooledTaskBuilder).
     /// <summary>Null when the connection ended (closed, idle too long, head too slow, shutdown) before a head.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<HeadParse?> ReadHeadAsync(bool first)
     {
         var options = _engine.Options;
@@ -213,7 +213,7 @@ internal sealed partial class Http1Session : IDisposable
     }
 
     /// <summary>One request; false when the connection must close after it.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<bool> HandleAsync()
     {
         var started = Stopwatch.GetTimestamp();
@@ -251,7 +251,7 @@ internal sealed partial class Http1Session : IDisposable
         }
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<bool> DispatchAsync(CompiledRoute? route, CompiledAction action)
     {
         if (route?.Policy is { } policy)
@@ -305,7 +305,7 @@ internal sealed partial class Http1Session : IDisposable
         return await ForwardAsync(route, backend, limit ?? long.MaxValue);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<bool> ForwardAsync(CompiledRoute? route, BackendRuntime backend, long bodyLimit)
     {
         var endpoint = backend.Pick(Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
@@ -371,7 +371,7 @@ internal sealed partial class Http1Session : IDisposable
     }
 
     /// <summary><paramref name="replayable"/>: a reused connection found closed before any answer sets <see cref="_replay"/> instead of failing.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<bool> ExchangeAsync(CompiledRoute? route, BackendRuntime backend, Http1ConnectionPool pool, Http1Connection upstream,
         long bodyLimit, bool replayable)
     {
@@ -529,6 +529,7 @@ internal sealed partial class Http1Session : IDisposable
         return true;
     }
 
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<bool> RespondAsync(int status, string? message, string? extraName = null, string? extraValue = null)
     {
         // A body the client sent along is not read: the connection cannot carry another request.
@@ -539,6 +540,7 @@ internal sealed partial class Http1Session : IDisposable
         return !close;
     }
 
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
     private async ValueTask<bool> RespondAndCloseAsync(int status, string message)
     {
         _status = status;
@@ -561,6 +563,7 @@ internal sealed partial class Http1Session : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder))]
     private async ValueTask FlushAsync()
     {
         var result = await _output.FlushAsync();
@@ -570,6 +573,7 @@ internal sealed partial class Http1Session : IDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder))]
     private static async ValueTask SendAsync(Http1Connection upstream, ReadOnlyMemory<byte> data)
     {
         while (!data.IsEmpty)

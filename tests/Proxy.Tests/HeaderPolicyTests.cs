@@ -1,5 +1,6 @@
 using CloudIngress.Proxy.Engine;
 using CloudIngress.Proxy.Tests.Infrastructure;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using System.Net;
 using System.Text;
 
@@ -7,7 +8,9 @@ namespace CloudIngress.Proxy.Tests;
 
 /// <summary>
 /// One header policy for every path: the engine's byte rules and the HttpContext writers' string
-/// rules agree, and a backend sees the same fields whichever HTTP/1.1 path served the client.
+/// rules agree, and a backend and a client see the same fields whichever path served the client:
+/// the engine, Kestrel's HTTP/1.1 stack, or HTTP/2 (Kestrel's stack and the HttpContext writers)
+/// to a plain backend (the lean HTTP/1.1 writer) or a bridged TLS one (HttpClient).
 /// </summary>
 public sealed class HeaderPolicyTests
 {
@@ -17,6 +20,17 @@ public sealed class HeaderPolicyTests
         "Transfer-Encoding", "Upgrade", "Expect", "Host", "Content-Length", "X-Forwarded-For", "x-forwarded-proto",
         "X-Forwarded-", "X-Secret-Hop", "x-secret-hop", "Accept", "Content-Type", "Authorization", "Cookie", "X-End-To-End",
     ];
+
+    /// <summary>
+    /// A pod answering every kind of hop-by-hop field: the standard ones, one its Connection field
+    /// lists, and a chunked body with a trailer; X-End-To-End and Content-Type are end to end.
+    /// </summary>
+    private const string HopByHopAnswer =
+        "HTTP/1.1 200 OK\r\nConnection: close, X-Secret-Hop\r\nX-Secret-Hop: 1\r\nKeep-Alive: timeout=5\r\n"
+        + "Proxy-Authenticate: Basic realm=\"hop\"\r\nProxy-Connection: keep-alive\r\nUpgrade: h2c\r\nTrailer: X-Sum\r\n"
+        + "Content-Type: text/plain\r\nX-End-To-End: kept\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-Sum: 1\r\n\r\n";
+
+    private static readonly string[] ResponseHops = ["x-secret-hop", "keep-alive", "proxy-authenticate", "proxy-connection", "upgrade", "trailer"];
 
     [Theory]
     [InlineData("")]
@@ -89,18 +103,126 @@ public sealed class HeaderPolicyTests
             """);
 
         Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
-        var seen = backend.Seen.Last();
-        var port = proxy.Server.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal("shop.example.com", seen.Host);
+        AssertProxysOwnFields(backend.Seen.Last(), "shop.example.com", "http", proxy.Server.HttpPort,
+            ["x-secret-hop", "keep-alive", "proxy-authorization", "proxy-connection", "te", "trailer"]);
+    }
+
+    [Fact]
+    public async Task Http2Client_SendsEveryFieldTheHttp2TestsSpoof()
+    {
+        // Without this the tests below could pass because HttpClient never sent a field over HTTP/2.
+        await using var backend = await TestBackend.StartAsync("direct", protocols: HttpProtocols.Http2);
+        using var client = new HttpClient();
+        using var request = SpoofedHttp2Request($"http://127.0.0.1:{backend.Port}/a?b=1");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        var seen = backend.Seen.Single();
+        Assert.Equal("HTTP/2", seen.Protocol);
+        foreach (var spoofed in new[] { "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "proxy-authorization", "te", "x-end-to-end" })
+        {
+            Assert.True(seen.Headers.ContainsKey(spoofed), spoofed);
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Backend_SeesTheProxysOwnFields_OverHttp2(bool tlsBackend)
+    {
+        await using var backend = await TestBackend.StartAsync("web", tlsBackend ? TestPki.Backend : null);
+        await using var proxy = await ProxyHarness.StartAsync(new ProxyOptions { AddForwardedHeader = true });
+        proxy.Apply(OffloadedApp(backend.Port, tlsBackend));
+
+        using var client = proxy.Client(version: HttpVersion.Version20);
+        using var request = SpoofedHttp2Request("https://app.example.com/a?b=1");
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        var seen = backend.Seen.Single();
+        Assert.Equal("/a?b=1", seen.Target);
+        AssertProxysOwnFields(seen, "app.example.com", "https", proxy.Server.HttpsPort,
+            ["proxy-authorization", "te", "connection", "keep-alive", "upgrade", "trailer"]);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Client_SeesTheSameResponseFields_OnTheEngineAndOverHttp2(bool tlsBackend)
+    {
+        await using var plain = new Engine.RecordingBackend(HopByHopAnswer);
+        await using var bridged = new RawTlsBackend(TestPki.Backend, expectProxyHeader: false, answer: HopByHopAnswer);
+        await using var proxy = await ProxyHarness.StartAsync();
+        proxy.Apply(OffloadedApp(tlsBackend ? bridged.Port : plain.Port, tlsBackend));
+
+        var http1 = await RawHttp.SendAsync(proxy.Server.HttpPort, "GET / HTTP/1.1\nHost: app.example.com");
+        Assert.StartsWith("HTTP/1.1 200", http1, StringComparison.Ordinal);
+        var http1Fields = http1[..http1.IndexOf("\r\n\r\n", StringComparison.Ordinal)].Split("\r\n").Skip(1)
+            .Select(f => f.Split(':', 2)).ToLookup(f => f[0].ToLowerInvariant(), f => f[1].Trim());
+
+        using var client = proxy.Client(version: HttpVersion.Version20);
+        using var response = await client.GetAsync("https://app.example.com/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+        var http2Fields = response.Headers.Concat(response.Content.Headers).ToLookup(h => h.Key.ToLowerInvariant(), h => string.Join(", ", h.Value));
+
+        // HTTP/1.1 frames the body chunked and closes as its client asked (the backend's own Connection
+        // is not passed); HTTP/2 has neither field.
+        Assert.Equal(["chunked"], http1Fields["transfer-encoding"]);
+        Assert.Equal(["close"], http1Fields["connection"]);
+        Assert.Empty(http2Fields["transfer-encoding"]);
+        Assert.Empty(http2Fields["connection"]);
+        foreach (var hop in ResponseHops)
+        {
+            Assert.False(http1Fields.Contains(hop), "HTTP/1.1: " + hop);
+            Assert.False(http2Fields.Contains(hop), "HTTP/2: " + hop);
+        }
+
+        // Framing aside, the one field that differs is Kestrel's own Date on a response the backend left undated.
+        string[] framing = ["connection", "transfer-encoding", "content-length", "date"];
+        Assert.Equal(
+            http1Fields.Where(f => !framing.Contains(f.Key)).ToDictionary(f => f.Key, f => string.Join(", ", f)),
+            http2Fields.Where(f => !framing.Contains(f.Key)).ToDictionary(f => f.Key, f => string.Join(", ", f)));
+        Assert.Equal("kept", http2Fields["x-end-to-end"].Single());
+        Assert.Equal("1", response.TrailingHeaders.GetValues("X-Sum").Single()); // the Trailer field is dropped, not the trailers
+    }
+
+    /// <summary>What every path forwards: the Host, the proxy's own forwarding fields (never the client's), the end-to-end field, none of <paramref name="dropped"/>.</summary>
+    private static void AssertProxysOwnFields(SeenRequest seen, string host, string proto, int listenerPort, string[] dropped)
+    {
+        Assert.Equal(host, seen.Host);
         Assert.Equal("127.0.0.1", seen.Headers["x-forwarded-for"]);
-        Assert.Equal("http", seen.Headers["x-forwarded-proto"]);
-        Assert.Equal("shop.example.com", seen.Headers["x-forwarded-host"]);
-        Assert.Equal(port, seen.Headers["x-forwarded-port"]);
-        Assert.Equal("for=127.0.0.1;proto=http;host=\"shop.example.com\"", seen.Headers["forwarded"]);
+        Assert.Equal(proto, seen.Headers["x-forwarded-proto"]);
+        Assert.Equal(host, seen.Headers["x-forwarded-host"]);
+        Assert.Equal(listenerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), seen.Headers["x-forwarded-port"]);
+        Assert.Equal($"for=127.0.0.1;proto={proto};host=\"{host}\"", seen.Headers["forwarded"]);
         Assert.Equal("kept", seen.Headers["x-end-to-end"]);
-        foreach (var hop in new[] { "x-secret-hop", "keep-alive", "proxy-authorization", "proxy-connection", "te", "trailer" })
+        foreach (var hop in dropped)
         {
             Assert.False(seen.Headers.ContainsKey(hop), hop);
         }
     }
+
+    /// <summary>An HTTP/2 request carrying a client's own forwarding fields, hop-by-hop fields HTTP/2 allows, and an end-to-end one.</summary>
+    private static HttpRequestMessage SpoofedHttp2Request(string url)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url) { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", "6.6.6.6");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "evil.example");
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Port", "1");
+        request.Headers.TryAddWithoutValidation("Proxy-Authorization", "Basic eDp5");
+        request.Headers.TryAddWithoutValidation("TE", "trailers");
+        request.Headers.TryAddWithoutValidation("X-End-To-End", "kept");
+        return request;
+    }
+
+    /// <summary>app.example.com offloaded to a plain backend, or bridged to a TLS one (checked against the test CA as backend.internal).</summary>
+    private static string OffloadedApp(int port, bool tlsBackend) => tlsBackend
+        ? Manifests.Service("pod", "https", port) + TestPki.TlsSecret("site-tls", TestPki.App) + TestPki.CaSecret("good-ca", TestPki.Ca)
+            + Manifests.Ingress("site", "app.example.com", "pod", port: 443, tls: "tls: [{hosts: [app.example.com], secretName: site-tls}]",
+                annotations: "cloudingress.io/tls-mode: bridge, cloudingress.io/backend-ca-secret: good-ca, cloudingress.io/backend-sni: backend.internal")
+        : TestPki.OffloadedApp(port, TestPki.App);
 }

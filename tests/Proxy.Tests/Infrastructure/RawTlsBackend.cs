@@ -8,7 +8,8 @@ namespace CloudIngress.Proxy.Tests.Infrastructure;
 
 /// <summary>
 /// A TCP backend for passthrough: reads an optional PROXY protocol header, terminates TLS with
-/// its own certificate, and answers one HTTP request with the header it saw (or "none").
+/// its own certificate, and answers one HTTP request with the header it saw (or "none"), or with
+/// a whole response of the test's own (a bridged pod answering fields a Kestrel backend would not write as given).
 /// </summary>
 public sealed class RawTlsBackend : IAsyncDisposable
 {
@@ -16,10 +17,12 @@ public sealed class RawTlsBackend : IAsyncDisposable
     private readonly X509Certificate2 _certificate;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private readonly string? _answer;
 
-    public RawTlsBackend(X509Certificate2 certificate, bool expectProxyHeader)
+    public RawTlsBackend(X509Certificate2 certificate, bool expectProxyHeader, string? answer = null)
     {
         _certificate = certificate;
+        _answer = answer;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _loop = Task.Run(() => AcceptLoop(expectProxyHeader));
@@ -57,12 +60,26 @@ public sealed class RawTlsBackend : IAsyncDisposable
             var header = expectProxyHeader ? await ReadProxyHeader(stream) : "none";
             await using var tls = new SslStream(stream);
             await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate });
-            var buffer = new byte[4096];
-            _ = await tls.ReadAsync(buffer); // one request line and headers; the content does not matter
-            var body = Encoding.ASCII.GetBytes(header);
-            await tls.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n"));
-            await tls.WriteAsync(body);
+            await ReadHeadAsync(tls); // the content does not matter
+            await tls.WriteAsync(Encoding.Latin1.GetBytes(_answer ?? $"HTTP/1.1 200 OK\r\nContent-Length: {header.Length}\r\nConnection: close\r\n\r\n{header}"));
             await tls.FlushAsync();
+        }
+    }
+
+    /// <summary>Reads up to the blank line that ends a request head, so nothing unread is reset when the connection closes.</summary>
+    private static async Task ReadHeadAsync(SslStream tls)
+    {
+        var head = new List<byte>();
+        var buffer = new byte[4096];
+        while (!System.Runtime.InteropServices.CollectionsMarshal.AsSpan(head).EndsWith("\r\n\r\n"u8))
+        {
+            var read = await tls.ReadAsync(buffer);
+            if (read == 0)
+            {
+                return;
+            }
+
+            head.AddRange(buffer.AsSpan(0, read));
         }
     }
 

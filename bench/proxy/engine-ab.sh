@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One build of the engine alone, started as bench/proxy/run.sh starts it (CPU 0, inline
-# completions) in front of the same nginx backend: 12 s warm-up, 8 s measured, CPU per request.
+# completions) in front of the same nginx backend: 12 s warm-up and runs until the JIT is done
+# (warm.sh), 8 s measured, CPU per request.
 # For A/B runs of two builds, alternated (a 1-minute run where run.sh takes 8):
 #   dotnet publish src/Controller -c Release -o /tmp/bin-a   (and /tmp/bin-b from the other tree)
 #   bash bench/proxy/engine-ab.sh /tmp/bin-a 19080 [strace|counters]
@@ -8,6 +9,8 @@
 set -euo pipefail
 BIN=$1; P=$2; STRACE=${3:-}
 W=$(mktemp -d /tmp/ab-XXXX)
+# shellcheck source=warm.sh
+. "$(dirname "$0")/warm.sh"
 trap 'kill $(jobs -p) 2>/dev/null || true; sleep 0.3; rm -rf "$W"' EXIT
 cat > "$W/backend.conf" <<CONF
 worker_processes 1; daemon off; pid $W/backend.pid; error_log $W/backend.err warn;
@@ -30,6 +33,7 @@ DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$BIN/cloudin
 PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$((P+3))/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 taskset -c 1 wrk -t1 -c32 -d12s "http://localhost:$P/" >/dev/null 2>&1
+echo "settled after $(settle $PID 1 "http://localhost:$P/") more 2 s runs"
 u0=$(awk '{print $14}' /proc/$PID/stat); t0=$(awk '{print $14+$15}' /proc/$PID/stat)
 if [ "$STRACE" = counters ]; then "${DOTNET_COUNTERS:-$HOME/.dotnet/tools/dotnet-counters}" collect -p $PID --counters System.Runtime --duration 00:00:06 --format csv -o "$W/c.csv" > $W/c.log 2>&1 & ST=$!;
 elif [ -n "$STRACE" ]; then strace -c -f -p $PID -o "$W/strace.txt" & ST=$!; sleep 0.5; fi

@@ -2,8 +2,10 @@
 # Side-by-side proxy benchmark: CloudIngress vs nginx vs haproxy, same backend, same pinning.
 #   bash bench/proxy/run.sh [seconds-per-run] [connections]
 # WARMUP (seconds, default 12) loads each proxy before it is measured: .NET's tiered JIT needs
-# about 10 s at these rates to reach its steady state. IDLE (default 10000) keep-alive
-# connections are then held open to measure each proxy's memory per idle connection.
+# about 10 s at these rates to reach its steady state; then 2 s runs with fresh connections go on
+# until one passes without JIT work (warm.sh: connection set-up and teardown are promoted late).
+# IDLE (default 10000) keep-alive connections are then held open to measure each proxy's memory
+# per idle connection.
 # Each proxy runs alone on CPU 0 with one worker/thread; the backend (nginx) and wrk share CPU 1.
 # Peers are configured fairly: upstream keep-alive pools larger than the client connections,
 # keepalive_requests raised, access logs off everywhere.
@@ -14,6 +16,8 @@ CONNS=${2:-32}
 WARMUP=${WARMUP:-12}
 IDLE=${IDLE:-10000}
 HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=warm.sh
+. "$HERE/warm.sh"
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d /tmp/cloudingress-bench-XXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; sleep 0.5; rm -rf "$WORK"' EXIT
@@ -172,6 +176,7 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 measure() { # proxy scenario url [extra wrk args]; PROXY_PID is the process serving
   local proxy=$1 scenario=$2 url=$3; shift 3
   taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1 || true   # warm-up (JIT, pools)
+  local settled; settled=$(settle "$PROXY_PID" 1 "$url" "$@")   # until the JIT is done (see warm.sh)
   local before; before=$(cpu_ticks "$PROXY_PID")
   local out; out=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url" 2>&1)
   local spent requests cpu
@@ -184,7 +189,7 @@ measure() { # proxy scenario url [extra wrk args]; PROXY_PID is the process serv
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
   printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$cpu" "$errors" >>"$RESULTS"
-  printf "  %-24s %-13s %10s req/s  p50 %-9s p99 %-9s CPU %6s us/request %s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$cpu" "$errors"
+  printf "  %-24s %-13s %10s req/s  p50 %-9s p99 %-9s CPU %6s us/request (+%s settling runs) %s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$cpu" "$settled" "$errors"
 }
 CLOSE=(-H "Connection: close")
 

@@ -18,7 +18,7 @@ public sealed class HeaderPolicyTests
     [
         "Connection", "keep-alive", "Proxy-Connection", "Proxy-Authenticate", "proxy-authorization", "TE", "Trailer",
         "Transfer-Encoding", "Upgrade", "Expect", "Host", "Content-Length", "X-Forwarded-For", "x-forwarded-proto",
-        "X-Forwarded-", "X-Secret-Hop", "x-secret-hop", "Accept", "Content-Type", "Authorization", "Cookie", "X-End-To-End",
+        "X-Forwarded-", "Forwarded", "forwarded", "Forwarded-For", "X-Secret-Hop", "x-secret-hop", "Accept", "Content-Type", "Authorization", "Cookie", "X-End-To-End",
     ];
 
     /// <summary>
@@ -46,6 +46,19 @@ public sealed class HeaderPolicyTests
         }
 
         Assert.True(HeaderPolicy.DropFromRequest(":path", listed)); // HTTP/2 pseudo-headers are never fields
+    }
+
+    [Theory]
+    [InlineData("Forwarded", true)]
+    [InlineData("forwarded", true)]
+    [InlineData("X-Forwarded-For", true)]
+    [InlineData("Forwarded-For", false)]
+    [InlineData("X-Forwarded", false)]
+    public void ClientsForwardingFields_AreDroppedByBothRules(string name, bool dropped)
+    {
+        // Agreement alone would pass if both rules forgot a field: a client's Forwarded must not reach a backend.
+        Assert.Equal(dropped, HeaderPolicy.DropFromRequest(Encoding.ASCII.GetBytes(name), default));
+        Assert.Equal(dropped, HeaderPolicy.DropFromRequest(name, null));
     }
 
     [Theory]
@@ -77,12 +90,14 @@ public sealed class HeaderPolicyTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Backend_SeesTheSameFields_OnTheEngineAndOnKestrelsHttp1Stack(bool engine)
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public async Task Backend_SeesTheSameFields_OnTheEngineAndOnKestrelsHttp1Stack(bool engine, bool addForwarded)
     {
         await using var backend = await TestBackend.StartAsync("web");
-        await using var proxy = await ProxyHarness.StartAsync(new ProxyOptions { Http1Engine = engine, AddForwardedHeader = true });
+        await using var proxy = await ProxyHarness.StartAsync(new ProxyOptions { Http1Engine = engine, AddForwardedHeader = addForwarded });
         proxy.Apply(Manifests.Service("web", backend.Port) + Manifests.Ingress("site", "shop.example.com", "web"));
 
         var response = await RawHttp.SendAsync(proxy.Server.HttpPort, """
@@ -99,11 +114,12 @@ public sealed class HeaderPolicyTests
             X-Forwarded-Proto: https
             X-Forwarded-Host: evil.example
             X-Forwarded-Port: 1
+            Forwarded: for=6.6.6.6
             X-End-To-End: kept
             """);
 
         Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
-        AssertProxysOwnFields(backend.Seen.Last(), "shop.example.com", "http", proxy.Server.HttpPort,
+        AssertProxysOwnFields(backend.Seen.Last(), "shop.example.com", "http", proxy.Server.HttpPort, addForwarded,
             ["x-secret-hop", "keep-alive", "proxy-authorization", "proxy-connection", "te", "trailer"]);
     }
 
@@ -119,19 +135,21 @@ public sealed class HeaderPolicyTests
         Assert.Equal(HttpVersion.Version20, response.Version);
         var seen = backend.Seen.Single();
         Assert.Equal("HTTP/2", seen.Protocol);
-        foreach (var spoofed in new[] { "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "proxy-authorization", "te", "x-end-to-end" })
+        foreach (var spoofed in new[] { "x-forwarded-for", "x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "forwarded", "proxy-authorization", "te", "x-end-to-end" })
         {
             Assert.True(seen.Headers.ContainsKey(spoofed), spoofed);
         }
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Backend_SeesTheProxysOwnFields_OverHttp2(bool tlsBackend)
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    public async Task Backend_SeesTheProxysOwnFields_OverHttp2(bool tlsBackend, bool addForwarded)
     {
         await using var backend = await TestBackend.StartAsync("web", tlsBackend ? TestPki.Backend : null);
-        await using var proxy = await ProxyHarness.StartAsync(new ProxyOptions { AddForwardedHeader = true });
+        await using var proxy = await ProxyHarness.StartAsync(new ProxyOptions { AddForwardedHeader = addForwarded });
         proxy.Apply(OffloadedApp(backend.Port, tlsBackend));
 
         using var client = proxy.Client(version: HttpVersion.Version20);
@@ -142,7 +160,7 @@ public sealed class HeaderPolicyTests
         Assert.Equal(HttpVersion.Version20, response.Version);
         var seen = backend.Seen.Single();
         Assert.Equal("/a?b=1", seen.Target);
-        AssertProxysOwnFields(seen, "app.example.com", "https", proxy.Server.HttpsPort,
+        AssertProxysOwnFields(seen, "app.example.com", "https", proxy.Server.HttpsPort, addForwarded,
             ["proxy-authorization", "te", "connection", "keep-alive", "upgrade", "trailer"]);
     }
 
@@ -180,7 +198,11 @@ public sealed class HeaderPolicyTests
             Assert.False(http2Fields.Contains(hop), "HTTP/2: " + hop);
         }
 
-        // Framing aside, the one field that differs is Kestrel's own Date on a response the backend left undated.
+        // Both paths date a response the backend left undated (RFC 9110 §6.6.1), each at its own second.
+        Assert.Single(http1Fields["date"]);
+        Assert.Single(http2Fields["date"]);
+
+        // Framing and that Date aside, the fields are the same.
         string[] framing = ["connection", "transfer-encoding", "content-length", "date"];
         Assert.Equal(
             http1Fields.Where(f => !framing.Contains(f.Key)).ToDictionary(f => f.Key, f => string.Join(", ", f)),
@@ -189,15 +211,26 @@ public sealed class HeaderPolicyTests
         Assert.Equal("1", response.TrailingHeaders.GetValues("X-Sum").Single()); // the Trailer field is dropped, not the trailers
     }
 
-    /// <summary>What every path forwards: the Host, the proxy's own forwarding fields (never the client's), the end-to-end field, none of <paramref name="dropped"/>.</summary>
-    private static void AssertProxysOwnFields(SeenRequest seen, string host, string proto, int listenerPort, string[] dropped)
+    /// <summary>
+    /// What every path forwards: the Host, the proxy's own forwarding fields (never the client's:
+    /// its spoofed Forwarded is gone whether or not the proxy adds one), the end-to-end field, none of <paramref name="dropped"/>.
+    /// </summary>
+    private static void AssertProxysOwnFields(SeenRequest seen, string host, string proto, int listenerPort, bool addForwarded, string[] dropped)
     {
         Assert.Equal(host, seen.Host);
         Assert.Equal("127.0.0.1", seen.Headers["x-forwarded-for"]);
         Assert.Equal(proto, seen.Headers["x-forwarded-proto"]);
         Assert.Equal(host, seen.Headers["x-forwarded-host"]);
         Assert.Equal(listenerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), seen.Headers["x-forwarded-port"]);
-        Assert.Equal($"for=127.0.0.1;proto={proto};host=\"{host}\"", seen.Headers["forwarded"]);
+        if (addForwarded)
+        {
+            Assert.Equal($"for=127.0.0.1;proto={proto};host=\"{host}\"", seen.Headers["forwarded"]);
+        }
+        else
+        {
+            Assert.False(seen.Headers.ContainsKey("forwarded"), seen.Headers.GetValueOrDefault("forwarded"));
+        }
+
         Assert.Equal("kept", seen.Headers["x-end-to-end"]);
         foreach (var hop in dropped)
         {
@@ -213,6 +246,7 @@ public sealed class HeaderPolicyTests
         request.Headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "evil.example");
         request.Headers.TryAddWithoutValidation("X-Forwarded-Port", "1");
+        request.Headers.TryAddWithoutValidation("Forwarded", "for=6.6.6.6");
         request.Headers.TryAddWithoutValidation("Proxy-Authorization", "Basic eDp5");
         request.Headers.TryAddWithoutValidation("TE", "trailers");
         request.Headers.TryAddWithoutValidation("X-End-To-End", "kept");

@@ -6,11 +6,12 @@ namespace CloudIngress.Proxy.Engine;
 
 /// <summary>
 /// The proxy's own answers on the engine's connections, as the HttpContext path writes them:
-/// a status and one short plain-text line (<c>"404 no route for this host and path"</c>).
+/// a status and one short plain-text line (<c>"404 no route for this host and path"</c>), dated
+/// as Kestrel dates its own.
 /// </summary>
 internal static class EngineResponses
 {
-    public static void Write(IBufferWriter<byte> output, int status, string? message, bool close, bool headRequest,
+    public static void Write(IBufferWriter<byte> output, DateHeader date, int status, string? message, bool close, bool headRequest,
         string? extraName = null, string? extraValue = null)
     {
         output.Write("HTTP/1.1 "u8);
@@ -18,6 +19,7 @@ internal static class EngineResponses
         output.Write(" "u8);
         Ascii(output, Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status));
         output.Write("\r\n"u8);
+        date.WriteTo(output);
         if (extraName is not null)
         {
             Ascii(output, extraName);

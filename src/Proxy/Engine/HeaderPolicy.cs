@@ -25,10 +25,17 @@ internal static class HeaderPolicy
     /// <summary>Set by the proxy from the client's connection, never passed on from the client (the proxy is the edge).</summary>
     public const string ForwardedPrefix = "X-Forwarded-";
 
+    /// <summary>
+    /// RFC 7239's field, dropped like X-Forwarded-*: a backend trusting the first <c>for=</c> would
+    /// otherwise believe the client. The proxy writes its own when asked to.
+    /// </summary>
+    public const string ForwardedField = "Forwarded";
+
     /// <summary>A request field that the proxy drops or writes itself rather than passing on.</summary>
     public static bool DropFromRequest(ReadOnlySpan<byte> name, ReadOnlySpan<byte> connection) =>
         IsHopByHop(name) || name.Length == 14 && Ascii.EqualsIgnoreCase(name, "Content-Length"u8)
         || name.Length > 12 && Ascii.EqualsIgnoreCase(name[..12], "X-Forwarded-"u8)
+        || name.Length == 9 && Ascii.EqualsIgnoreCase(name, "Forwarded"u8)
         || IsListed(connection, name);
 
     /// <summary>
@@ -38,6 +45,7 @@ internal static class HeaderPolicy
     public static bool DropFromRequest(string name, HashSet<string>? listed) =>
         name.StartsWith(':') || HopByHopNames.Contains(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
         || name.Length > ForwardedPrefix.Length && name.StartsWith(ForwardedPrefix, StringComparison.OrdinalIgnoreCase)
+        || name.Equals(ForwardedField, StringComparison.OrdinalIgnoreCase)
         || (listed?.Contains(name) ?? false);
 
     /// <summary>
@@ -63,7 +71,7 @@ internal static class HeaderPolicy
         yield return ("X-Forwarded-Port", listenerPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (addForwarded)
         {
-            yield return ("Forwarded", Forwarded(client, https, host));
+            yield return (ForwardedField, Forwarded(client, https, host));
         }
     }
 

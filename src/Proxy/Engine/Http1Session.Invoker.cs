@@ -212,8 +212,10 @@ internal sealed partial class Http1Session
         Latin1(Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(_status));
         _output.Write("\r\n"u8);
         var listed = response.Headers.TryGetValues("Connection", out var connection) ? HeaderPolicy.Listed(connection) : null;
+        var dated = false;
         foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
         {
+            dated |= name.Equals("Date", StringComparison.OrdinalIgnoreCase);
             // The framing below is the engine's own: the backend's length is not copied.
             if (HeaderPolicy.DropFromReframedResponse(name, listed, switching) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
             {
@@ -241,6 +243,11 @@ internal sealed partial class Http1Session
         if (chunked)
         {
             _output.Write("Transfer-Encoding: chunked\r\n"u8);
+        }
+
+        if (!dated)
+        {
+            _date.WriteTo(_output); // RFC 9110 §6.6.1: SocketsHttpHandler does not date an undated answer
         }
 
         _output.Write(close ? "Connection: close\r\n\r\n"u8 : "\r\n"u8);

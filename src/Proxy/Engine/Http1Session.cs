@@ -36,6 +36,7 @@ internal sealed partial class Http1Session : IDisposable
     private readonly bool _https;
     private readonly RequestHead _head;
     private readonly ResponseFraming _response = new();
+    private readonly DateHeader _date;
     private readonly ITimer _timer;
     private readonly CancellationTokenRegistration _closing;
     private readonly IPAddress? _client;
@@ -69,6 +70,7 @@ internal sealed partial class Http1Session : IDisposable
         _output = connection.Transport.Output;
         _https = https;
         _head = new RequestHead(engine.Limits);
+        _date = new DateHeader(engine.Time);
         _requestChunks = new ChunkedDecoder(engine.Limits.MaxHeadersTotal);
         _responseChunks = new ChunkedDecoder(MaxResponseHead);
         _timer = engine.Time.CreateTimer(static s => ((Http1Session)s!).OnTimeout(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -402,7 +404,7 @@ internal sealed partial class Http1Session : IDisposable
             if (_response.Status == 101 && _head.IsUpgrade)
             {
                 _status = 101;
-                _response.WriteFor(upstream.Buffered[.._response.Length], _output, close: false);
+                _response.WriteFor(upstream.Buffered[.._response.Length], _output, _date, close: false);
                 upstream.Consume(_response.Length);
                 Disarm();
                 await TunnelAsync(upstream);
@@ -415,7 +417,7 @@ internal sealed partial class Http1Session : IDisposable
             var close = !_head.KeepAlive || !framed || dechunk || _closeRequested;
             _status = _response.Status;
             upstream.RequestHead.ResetWrittenCount();
-            _response.WriteFor(upstream.Buffered[.._response.Length], upstream.RequestHead, close, dechunk);
+            _response.WriteFor(upstream.Buffered[.._response.Length], upstream.RequestHead, _date, close, dechunk);
             upstream.Consume(_response.Length);
             _pendingHead = upstream;
             if (!_response.Chunked)
@@ -535,7 +537,7 @@ internal sealed partial class Http1Session : IDisposable
         // A body the client sent along is not read: the connection cannot carry another request.
         var close = _head.HasBody || !_head.KeepAlive || _closeRequested;
         _status = status;
-        EngineResponses.Write(_output, status, message, close, _head.IsMethod("HEAD"u8), extraName, extraValue);
+        EngineResponses.Write(_output, _date, status, message, close, _head.IsMethod("HEAD"u8), extraName, extraValue);
         await FlushAsync();
         return !close;
     }
@@ -544,7 +546,7 @@ internal sealed partial class Http1Session : IDisposable
     private async ValueTask<bool> RespondAndCloseAsync(int status, string message)
     {
         _status = status;
-        EngineResponses.Write(_output, status, message, close: true, _head.IsMethod("HEAD"u8));
+        EngineResponses.Write(_output, _date, status, message, close: true, _head.IsMethod("HEAD"u8));
         await FlushAsync();
         return false;
     }

@@ -11,14 +11,16 @@ internal enum KnownHeader
     Connection,
     Upgrade,
     Expect,
+    Date,
 }
 
-/// <summary>The request fields that decide framing and connection handling, recognised without strings.</summary>
+/// <summary>The fields that decide framing and connection handling (and a response's Date), recognised without strings.</summary>
 internal static class KnownHeaders
 {
     public static KnownHeader Of(ReadOnlySpan<byte> name) => name.Length switch
     {
         4 when Ascii.EqualsIgnoreCase(name, "Host"u8) => KnownHeader.Host,
+        4 when Ascii.EqualsIgnoreCase(name, "Date"u8) => KnownHeader.Date,
         6 when Ascii.EqualsIgnoreCase(name, "Expect"u8) => KnownHeader.Expect,
         7 when Ascii.EqualsIgnoreCase(name, "Upgrade"u8) => KnownHeader.Upgrade,
         10 when Ascii.EqualsIgnoreCase(name, "Connection"u8) => KnownHeader.Connection,

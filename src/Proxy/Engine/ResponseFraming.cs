@@ -5,13 +5,15 @@ namespace CloudIngress.Proxy.Engine;
 
 /// <summary>
 /// A backend's response head, read only as far as the proxy needs: the status, how the body is
-/// framed, whether the connection stays open, and which fields must not reach the client. The
-/// head's other bytes are passed on as they came. Refuses what could desynchronise the pooled
-/// connection (obsolete folding, bare CR, conflicting lengths, codings not ending in chunked).
+/// framed, whether the connection stays open, whether it is dated, and which fields must not
+/// reach the client. The head's other bytes are passed on as they came. Refuses what could
+/// desynchronise the pooled connection (obsolete folding, bare CR, conflicting lengths, codings
+/// not ending in chunked).
 /// </summary>
 internal sealed class ResponseFraming
 {
     private Range _connection;
+    private bool _dated;
 
     public int Status { get; private set; }
 
@@ -40,6 +42,7 @@ internal sealed class ResponseFraming
         ContentLength = -1;
         Chunked = false;
         _connection = default;
+        _dated = false;
         var head = data[..Length];
         var lineEnd = head.IndexOf("\r\n"u8);
         var status = head[..lineEnd];
@@ -93,6 +96,9 @@ internal sealed class ResponseFraming
                     }
 
                     break;
+                case KnownHeader.Date:
+                    _dated = true;
+                    break;
             }
 
             start += length + 2;
@@ -111,11 +117,12 @@ internal sealed class ResponseFraming
     public bool HasBody(bool head) => !head && Status is not (204 or 304) && Status >= 200;
 
     /// <summary>
-    /// Writes the head for the client: HTTP/1.1 status line, fields minus hop-by-hop ones, then
+    /// Writes the head for the client: HTTP/1.1 status line, fields minus hop-by-hop ones, a Date
+    /// when the backend sent none (RFC 9110 §6.6.1; its own is passed unchanged), then
     /// <paramref name="close"/>. <paramref name="dechunk"/>: the body goes out decoded and
     /// delimited by the close (HTTP/1.0 clients know no chunked coding).
     /// </summary>
-    public void WriteFor(ReadOnlySpan<byte> head, IBufferWriter<byte> output, bool close, bool dechunk = false)
+    public void WriteFor(ReadOnlySpan<byte> head, IBufferWriter<byte> output, DateHeader date, bool close, bool dechunk = false)
     {
         var lineEnd = head.IndexOf("\r\n"u8);
         Write(output, "HTTP/1.1"u8);
@@ -136,6 +143,11 @@ internal sealed class ResponseFraming
             }
 
             start += length + 2;
+        }
+
+        if (!_dated)
+        {
+            date.WriteTo(output);
         }
 
         if (close && !switching)

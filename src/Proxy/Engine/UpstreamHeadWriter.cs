@@ -8,7 +8,7 @@ namespace CloudIngress.Proxy.Engine;
 /// <summary>
 /// The request head for a backend, written from the client's head bytes: request line with the
 /// client's target (or the rewritten one), Host, the client's fields minus hop-by-hop ones, the
-/// X-Forwarded-* fields (set, not appended: the proxy is the edge) and the body's framing.
+/// X-Forwarded-* and Forwarded fields (set, not appended: the proxy is the edge) and the body's framing.
 /// </summary>
 internal static class UpstreamHeadWriter
 {

@@ -57,7 +57,7 @@ internal static class UpstreamRequest
     }
 
     /// <summary>
-    /// This proxy is the edge: clients' own X-Forwarded-* headers are replaced, not extended, so
+    /// This proxy is the edge: clients' own X-Forwarded-* and Forwarded headers are replaced, not extended, so
     /// the pods see the real client and scheme rather than whatever a client claims.
     /// </summary>
     private static void AddForwardedHeaders(HttpContext context, HttpRequestMessage request, ForwardingContext forwarding)

@@ -226,7 +226,14 @@ public sealed class ProxyServer : IAsyncDisposable, ILocalDataPlane
 
     private WebApplication Build(ILoggerFactory loggers, Action<KestrelServerOptions> listen)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // The proxy takes no settings files: without this the host watches appsettings*.json under
+        // the working directory, recursively, and its watcher thread woke on every file written
+        // there, on the proxy's cores.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(loggers);
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = _options.ShutdownTimeout);

@@ -80,8 +80,12 @@ internal sealed partial class Http1Session
         }
     }
 
-    [AsyncMethodBuilder(typeof(PooledTaskBuilder))]
-    private async ValueTask ReadResponseHeadAsync(Http1Connection upstream)
+    /// <summary>
+    /// Whether the backend's response head is here, final (1xx interim answers are consumed: they
+    /// are not passed on); false: receive more. Waiting is the caller's, so that the wait for the
+    /// backend is not one more async method per request.
+    /// </summary>
+    private bool ResponseHeadReady(Http1Connection upstream)
     {
         while (true)
         {
@@ -90,20 +94,15 @@ internal sealed partial class Http1Session
                 case HeadParse.Invalid:
                     throw new UpstreamProtocolException(_response.Error ?? "invalid response head");
                 case HeadParse.Incomplete:
-                    if (!upstream.Received(await upstream.ReceiveAsync(CancellationToken.None)))
-                    {
-                        throw new IOException("the backend closed the connection before answering");
-                    }
-
-                    continue;
+                    return false;
             }
 
             if (_response.Status is >= 200 or 101)
             {
-                return;
+                return true;
             }
 
-            upstream.Consume(_response.Length); // 1xx interim answers are not passed on
+            upstream.Consume(_response.Length);
         }
     }
 

@@ -253,14 +253,15 @@ internal sealed partial class Http1Session : IDisposable
         }
     }
 
-    [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
-    private async ValueTask<bool> DispatchAsync(CompiledRoute? route, CompiledAction action)
+    // Not async itself: every way out is a call whose task the caller awaits, so a forwarded
+    // request does not pass through one more state machine on its way to the backend and back.
+    private ValueTask<bool> DispatchAsync(CompiledRoute? route, CompiledAction action)
     {
         if (route?.Policy is { } policy)
         {
             if (!EdgePolicy.IsAllowed(policy.AllowedSources, _client))
             {
-                return await RespondAsync(403, "your address is not allowed here");
+                return RespondAsync(403, "your address is not allowed here");
             }
 
             if (policy.Auth is { } auth)
@@ -269,7 +270,7 @@ internal sealed partial class Http1Session : IDisposable
                     Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
                 if (_user is null)
                 {
-                    return await RespondAsync(401, "authentication required", "WWW-Authenticate", auth.Challenge);
+                    return RespondAsync(401, "authentication required", "WWW-Authenticate", auth.Challenge);
                 }
             }
         }
@@ -280,9 +281,9 @@ internal sealed partial class Http1Session : IDisposable
                 var port = action.RedirectPort == 443 ? _engine.Options.PublicHttpsPort ?? 443 : action.RedirectPort;
                 var host = Encoding.Latin1.GetString(RoutingKey.HostWithoutPort(_head.Host));
                 var location = $"https://{host}{(port == 443 ? string.Empty : ":" + port)}{Encoding.Latin1.GetString(_head.PathAndQuery)}";
-                return await RespondAsync(action.StatusCode, null, "Location", location);
+                return RespondAsync(action.StatusCode, null, "Location", location);
             case RouteActionKind.FixedResponse:
-                return await RespondAsync(action.StatusCode, action.StatusCode == 404 ? "no route for this host and path" : "fixed response");
+                return RespondAsync(action.StatusCode, action.StatusCode == 404 ? "no route for this host and path" : "fixed response");
         }
 
         var canary = action.CanaryHeader is { } name && _head.TryGetValue(Encoding.ASCII.GetBytes(name), out var value)
@@ -290,21 +291,21 @@ internal sealed partial class Http1Session : IDisposable
         var backend = action.SelectBackend(canary);
         if (backend is null)
         {
-            return await RespondAsync(503, "no backend for this route");
+            return RespondAsync(503, "no backend for this route");
         }
 
         var limit = route?.Policy?.MaxRequestBodyBytes is { } routeLimit ? (routeLimit == 0 ? null : routeLimit) : _engine.Options.MaxRequestBodyBytes;
         if (limit is { } max && _head.ContentLength > max)
         {
-            return await RespondAsync(413, "request body too large");
+            return RespondAsync(413, "request body too large");
         }
 
         if (!backend.Transport.Http1)
         {
-            return await ForwardThroughInvokerAsync(route, backend, limit ?? long.MaxValue);
+            return ForwardThroughInvokerAsync(route, backend, limit ?? long.MaxValue);
         }
 
-        return await ForwardAsync(route, backend, limit ?? long.MaxValue);
+        return ForwardAsync(route, backend, limit ?? long.MaxValue);
     }
 
     [AsyncMethodBuilder(typeof(PooledTaskBuilder<>))]
@@ -399,7 +400,14 @@ internal sealed partial class Http1Session : IDisposable
                 _received = await SendBodyAsync(upstream, bodyLimit, timeout);
             }
 
-            await ReadResponseHeadAsync(upstream);
+            while (!ResponseHeadReady(upstream))
+            {
+                if (!upstream.Received(await upstream.ReceiveAsync(CancellationToken.None)))
+                {
+                    throw new IOException("the backend closed the connection before answering");
+                }
+            }
+
             answered = true;
             if (_response.Status == 101 && _head.IsUpgrade)
             {
@@ -565,23 +573,55 @@ internal sealed partial class Http1Session : IDisposable
         }
     }
 
-    [AsyncMethodBuilder(typeof(PooledTaskBuilder))]
-    private async ValueTask FlushAsync()
+    // A flush and a send complete at once unless the peer is slow to read; only then is there
+    // an async method to run (the common case skips a state machine per call).
+    private ValueTask FlushAsync()
     {
-        var result = await _output.FlushAsync();
+        var flush = _output.FlushAsync();
+        if (!flush.IsCompletedSuccessfully)
+        {
+            return FlushLaterAsync(flush);
+        }
+
+        ThrowIfClientGone(flush.Result);
+        return default;
+    }
+
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder))]
+    private async ValueTask FlushLaterAsync(ValueTask<FlushResult> flush) => ThrowIfClientGone(await flush);
+
+    private void ThrowIfClientGone(FlushResult result)
+    {
         if (result.IsCompleted || (result.IsCanceled && _timedOut))
         {
             throw new ClientGoneException();
         }
     }
 
-    [AsyncMethodBuilder(typeof(PooledTaskBuilder))]
-    private static async ValueTask SendAsync(Http1Connection upstream, ReadOnlyMemory<byte> data)
+    private static ValueTask SendAsync(Http1Connection upstream, ReadOnlyMemory<byte> data)
     {
+        if (data.IsEmpty)
+        {
+            return default;
+        }
+
+        var send = upstream.Socket.SendAsync(data, SocketFlags.None);
+        if (!send.IsCompletedSuccessfully)
+        {
+            return SendRestAsync(upstream, data, send);
+        }
+
+        var sent = send.Result;
+        return sent == data.Length ? default : SendRestAsync(upstream, data[sent..], new ValueTask<int>(0));
+    }
+
+    [AsyncMethodBuilder(typeof(PooledTaskBuilder))]
+    private static async ValueTask SendRestAsync(Http1Connection upstream, ReadOnlyMemory<byte> data, ValueTask<int> pending)
+    {
+        data = data[await pending..];
         while (!data.IsEmpty)
         {
-            var sent = await upstream.Socket.SendAsync(data, SocketFlags.None);
-            data = data[sent..];
+            data = data[await upstream.Socket.SendAsync(data, SocketFlags.None)..];
         }
     }
 

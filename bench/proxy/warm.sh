@@ -4,17 +4,17 @@
 # when a load generator starts or stops, and the runtime promotes it to optimized code late, so
 # one run after another it was recompiled at the start of the measured run, on the proxy's only
 # core, and showed up as the p99 tail. settle() repeats short runs (fresh connections each time)
-# until one passes in which the JIT thread used no CPU; processes without a .NET JIT thread
+# until one passes in which the JIT thread used under 1 ms of CPU; processes without a .NET JIT thread
 # (nginx, haproxy) pass at once.
 
-# CPU time (clock ticks) of the process's tiered-compilation thread; empty when there is none.
+# CPU time (µs, from schedstat's nanoseconds: clock ticks are 10 ms, too coarse for a compile
+# or two) of the process's tiered-compilation thread; empty when there is none.
 jit_ticks() {
-  local t stat rest f
+  local t ns
   for t in /proc/"$1"/task/*; do
     [ "$(cat "$t/comm" 2>/dev/null)" = ".NET Tiered Com" ] || continue
-    stat=$(cat "$t/stat"); rest=${stat##*) }
-    read -r -a f <<<"$rest"
-    echo $((f[11] + f[12]))
+    read -r ns _ <"$t/schedstat"
+    echo $((ns / 1000))
     return
   done
 }
@@ -30,7 +30,7 @@ settle() {
     taskset -c "$cpu" wrk -t1 -c"${CONNS:-32}" -d2s "$@" "$url" >/dev/null 2>&1 || true
     runs=$((runs + 1))
     after=$(jit_ticks "$pid")
-    [ "$after" = "$before" ] && break
+    [ $((after - before)) -lt 1000 ] && break # under 1 ms of compiling in 2 s: done
     before=$after
   done
   echo $runs

@@ -20,12 +20,13 @@ alone() { # name: measure the server on $P started just before, PID in $PID
   local s; s=$(settle "$PID" 1 "http://localhost:$P/")
   local u0 t0 u1 t1 out n
   u0=$(awk '{print $14}' /proc/"$PID"/stat); t0=$(awk '{print $14+$15}' /proc/"$PID"/stat)
-  out=$(taskset -c 1 wrk -t1 -c32 -d8s "http://localhost:$P/")
+  out=$(taskset -c 1 wrk -t1 -c32 -d8s -s "$HERE/percentiles.lua" "http://localhost:$P/")
   u1=$(awk '{print $14}' /proc/"$PID"/stat); t1=$(awk '{print $14+$15}' /proc/"$PID"/stat)
   n=$(awk '/requests in/ {print $1}' <<<"$out")
   printf "%-14s settled+%-2s req/s=%-10s cpu_us_per_req=%s (user %s)\n" "$1" "$s" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
     "$(awk -v t=$((t1-t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", t*1e6/hz/n}')" \
     "$(awk -v t=$((u1-u0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", t*1e6/hz/n}')"
+  grep '^latency' <<<"$out"
 }
 
 cat > "$W/origin.conf" <<CONF

@@ -9,7 +9,7 @@
 
 # CPU time (µs, from schedstat's nanoseconds: clock ticks are 10 ms, too coarse for a compile
 # or two) of the process's tiered-compilation thread; empty when there is none.
-jit_ticks() {
+jit_cpu_us() {
   local t ns
   for t in /proc/"$1"/task/*; do
     [ "$(cat "$t/comm" 2>/dev/null)" = ".NET Tiered Com" ] || continue
@@ -24,12 +24,12 @@ jit_ticks() {
 settle() {
   local pid=$1 cpu=$2 url=$3; shift 3
   local runs=0 before after
-  before=$(jit_ticks "$pid")
+  before=$(jit_cpu_us "$pid")
   [ -n "$before" ] || { echo 0; return; }
   while [ $runs -lt 20 ]; do
     taskset -c "$cpu" wrk -t1 -c"${CONNS:-32}" -d2s "$@" "$url" >/dev/null 2>&1 || true
     runs=$((runs + 1))
-    after=$(jit_ticks "$pid")
+    after=$(jit_cpu_us "$pid")
     [ $((after - before)) -lt 1000 ] && break # under 1 ms of compiling in 2 s: done
     before=$after
   done

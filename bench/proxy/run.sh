@@ -4,6 +4,8 @@
 # WARMUP (seconds, default 12) loads each proxy before it is measured: .NET's tiered JIT needs
 # about 10 s at these rates to reach its steady state; then 2 s runs with fresh connections go on
 # until one passes without JIT work (warm.sh: connection set-up and teardown are promoted late).
+# A .NET proxy is first kept under load until STEADY seconds (default 150) after it started: code
+# that runs every second or two reaches its last tier only then (warm.sh).
 # IDLE (default 10000) keep-alive connections are then held open to measure each proxy's memory
 # per idle connection.
 # Each proxy runs alone on CPU 0 with one worker/thread; the backend (nginx) and wrk share CPU 1.
@@ -164,6 +166,7 @@ start_ours() { # dir http https admin [more serve flags]
     --access-log off "$@" >"$WORK/ours-$http.log" 2>&1 &
   OURS=$!
   PROXY_PID=$OURS
+  PROXY_STARTED=$(date +%s)
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$admin/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
   echo "CloudIngress did not start"; cat "$WORK/ours-$http.log"; exit 1
 }
@@ -176,11 +179,15 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 measure() { # proxy scenario url [extra wrk args]; PROXY_PID is the process serving
   local proxy=$1 scenario=$2 url=$3; shift 3
   taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1 || true   # warm-up (JIT, pools)
+  steady "$PROXY_PID" 1 "$url" "${PROXY_STARTED:-0}" "$@"        # a .NET proxy: past its late tier-ups (see warm.sh)
   local settled; settled=$(settle "$PROXY_PID" 1 "$url" "$@")   # until the JIT is done (see warm.sh)
-  local before; before=$(cpu_ticks "$PROXY_PID")
+  local before jit0; before=$(cpu_ticks "$PROXY_PID"); jit0=$(jit_cpu "$PROXY_PID")
   local out; out=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "$@" "$url" 2>&1)
   local spent requests cpu
   spent=$(( $(cpu_ticks "$PROXY_PID") - before ))
+  # The JIT compiling during the measured run competes with the proxy for its one core (a late
+  # tier-up of code that runs once a second can take a few ms): shown so a tail can be told apart.
+  local jit=""; is_dotnet "$PROXY_PID" && jit=", JIT $(( $(jit_delta "$jit0" "$(jit_cpu "$PROXY_PID")") / 1000 )) ms in the run"
   requests=$(awk '/requests in/ {print $1}' <<<"$out")
   cpu=$(awk -v t="$spent" -v n="$requests" -v hz="$(getconf CLK_TCK)" 'BEGIN {if (n > 0) printf "%.1f", t * 1000000 / hz / n; else print "-"}')
   local rps p50 p99 errors
@@ -189,7 +196,7 @@ measure() { # proxy scenario url [extra wrk args]; PROXY_PID is the process serv
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
   errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
   printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$cpu" "$errors" >>"$RESULTS"
-  printf "  %-24s %-13s %10s req/s  p50 %-9s p99 %-9s CPU %6s us/request (+%s settling runs) %s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$cpu" "$settled" "$errors"
+  printf "  %-24s %-13s %10s req/s  p50 %-9s p99 %-9s CPU %6s us/request (+%s settling runs%s) %s\n" "$scenario" "$proxy" "$rps" "$p50" "$p99" "$cpu" "$settled" "$jit" "$errors"
 }
 CLOSE=(-H "Connection: close")
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One build of the engine alone, started as bench/proxy/run.sh starts it (CPU 0, inline
-# completions) in front of the same nginx backend: 12 s warm-up and runs until the JIT is done
-# (warm.sh), 8 s measured, CPU per request.
+# completions) in front of the same nginx backend: 12 s warm-up, load until 150 s after start and
+# runs until the JIT is done (warm.sh), 8 s measured, CPU per request.
 # For A/B runs of two builds, alternated (a 1-minute run where run.sh takes 8):
 #   dotnet publish src/Controller -c Release -o /tmp/bin-a   (and /tmp/bin-b from the other tree)
 #   bash bench/proxy/engine-ab.sh /tmp/bin-a 19080 [strace|counters|allocs]
@@ -22,36 +22,11 @@ W=$(mktemp -d /tmp/ab-XXXX)
 # shellcheck source=warm.sh
 . "$(dirname "$0")/warm.sh"
 trap 'kill $(jobs -p) 2>/dev/null || true; sleep 0.3; rm -rf "$W"' EXIT
-cat > "$W/backend.conf" <<CONF
-worker_processes 1; daemon off; pid $W/backend.pid; error_log $W/backend.err warn;
-events { worker_connections 4096; }
-http { access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
-  server { listen 127.0.0.1:$((P+1)) reuseport backlog=4096; location / { return 200 "hello from the backend\n"; } } }
-CONF
-taskset -c 1 nginx -c "$W/backend.conf" -p "$W" & sleep 0.3
-mkdir -p "$W/m"
-URL="http://localhost:$P/"
-if [ "${TLS:-}" = 1 ]; then # a self-signed P-256 certificate for localhost, as run.sh's site certificate
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/site.key" -out "$W/site.crt" \
-    -days 2 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost" 2>/dev/null
-  URL="https://localhost:$((P+2))/"
-  echo "---"
-  echo "{apiVersion: v1, kind: Secret, metadata: {name: site, namespace: default}, type: kubernetes.io/tls,"
-  echo " data: {tls.crt: $(base64 -w0 "$W/site.crt"), tls.key: $(base64 -w0 "$W/site.key")}}"
-  TLSSPEC="tls: [{hosts: [localhost], secretName: site}], "
-  NGINX_TLS="server { listen 127.0.0.1:$((P+2)) ssl backlog=4096; ssl_certificate $W/site.crt; ssl_certificate_key $W/site.key;
-    ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache off; ssl_session_tickets off;
-    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
-fi > "$W/m/tls.yaml"
-{ # the route of run.sh's offload instance, without TLS: a Service, its slice, one Ingress
-  echo "{apiVersion: v1, kind: Service, metadata: {name: pod, namespace: default}, spec: {ports: [{port: 80}]}}"
-  echo "---"
-  echo "{apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, addressType: IPv4, ports: [{port: $((P+1))}], endpoints: [{addresses: [127.0.0.1]}],"
-  echo " metadata: {name: pod-1, namespace: default, labels: {kubernetes.io/service-name: pod}}}"
-  echo "---"
-  echo "{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: bench, namespace: default}, spec: {ingressClassName: cloudingress, ${TLSSPEC:-}"
-  echo " rules: [{host: localhost, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: pod, port: {number: 80}}}}]}}]}}"
-} > "$W/m/m.yaml"
+# shellcheck source=ab-setup.sh
+. "$(dirname "$0")/ab-setup.sh"
+start_backend
+write_manifests
+URL=$(url "$P")
 if [ "$STRACE" = allocs ]; then
   dotnet build "$(dirname "$0")/../CloudIngress.AllocationHook" -c Release -o "$W/hook" >/dev/null
   export DOTNET_STARTUP_HOOKS="$W/hook/CloudIngress.AllocationHook.dll" CLOUDINGRESS_ALLOC_OUT="$W/allocs"
@@ -59,25 +34,16 @@ fi
 if [ "$STRACE" = jit ]; then export DOTNET_JitDisasmSummary=1 DOTNET_JitStdOutFile="$W/jit.txt"; fi # every method compiled, with its tier
 if [ "$STRACE" = perf ]; then export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0; fi # W^X off: perf then finds JIT code by the map
 if [ "$BIN" = nginx ]; then # nginx as the proxy, configured as in run.sh, for a side-by-side in the same conditions
-  cat > "$W/nginx.conf" <<CONF
-worker_processes 1; worker_rlimit_nofile 65536; daemon off; pid $W/nginx.pid; error_log $W/nginx.err warn;
-events { worker_connections 16384; }
-http { access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
-  upstream backend { server 127.0.0.1:$((P+1)); keepalive 512; keepalive_requests 1000000; }
-  server { listen 127.0.0.1:$P backlog=4096; location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } }
-  ${NGINX_TLS:-} }
-CONF
-  taskset -c 0 nginx -c "$W/nginx.conf" -p "$W" & sleep 0.5
-  PID=$(pgrep -P "$(cat "$W/nginx.pid")" | head -1) # the worker serves
+  start_nginx_proxy "$P"; PID=$NGINX_PID
 else
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$BIN/cloudingress.dll" serve --manifests "$W/m" --http-port $P --https-port $((P+2)) --admin-port $((P+3)) --access-log off >"$W/ours.log" 2>&1 &
-  PID=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$((P+3))/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+  start_engine "$BIN"; PID=$ENGINE_PID; STARTED=$ENGINE_STARTED
 fi
 taskset -c 1 wrk -t1 -c32 -d12s "$URL" >/dev/null 2>&1
+steady $PID 1 "$URL" "${STARTED:-0}" # STEADY=0 skips it, for quick A/B runs of throughput
 echo "settled after $(settle $PID 1 "$URL") more 2 s runs"
 ctx() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n}'; } # context switches, all threads
-j0=$(wc -l <"$W/jit.txt" 2>/dev/null || echo 0)
+j0=0; if [ -f "$W/jit.txt" ]; then j0=$(wc -l <"$W/jit.txt"); fi
+k0=$(jit_cpu $PID)
 u0=$(awk '{print $14}' /proc/$PID/stat); t0=$(awk '{print $14+$15}' /proc/$PID/stat); c0=$(ctx $PID)
 if [ "$STRACE" = allocs ]; then sleep 1.1; cp "$W/allocs" "$W/allocs0"; fi
 if [ "$STRACE" = counters ]; then "${DOTNET_COUNTERS:-$HOME/.dotnet/tools/dotnet-counters}" collect -p $PID --counters System.Runtime --duration 00:00:06 --format csv -o "$W/c.csv" > $W/c.log 2>&1 & ST=$!;
@@ -93,6 +59,7 @@ printf "%s load=%s req/s=%s p50=%s p99=%s cpu_us_per_req=%s (user %s) context_sw
   "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(awk -v t=$((t1-t0)) -v n=$n -v hz=$(getconf CLK_TCK) 'BEGIN{printf "%.1f", t*1e6/hz/n}')" \
   "$(awk -v t=$((u1-u0)) -v n=$n -v hz=$(getconf CLK_TCK) 'BEGIN{printf "%.1f", t*1e6/hz/n}')" "$(awk -v c=$((c1-c0)) -v n=$n 'BEGIN{printf "%.2f", c/n}')"
 grep '^latency' <<<"$out"
+if is_dotnet $PID; then echo "JIT compiling during the measured run: $(( $(jit_delta "$k0" "$(jit_cpu $PID)") / 1000 )) ms"; fi
 if [ "$STRACE" = allocs ]; then # bytes per request by type over the measured run (sampled every ~100 KB, so approximate)
   echo "requests=$n; allocated per request, by type:"
   awk -F'\t' -v n="$n" 'NR==FNR {before[$2]=$1; next} {d=$1-before[$2]; if (d > 0) printf "%10.1f B  %s\n", d/n, $2}' "$W/allocs0" "$W/allocs1" | sort -rn | head -15

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Where a proxied request's CPU goes: each server alone on CPU 0 (wrk on CPU 1), 12 s warm-up and
-# runs until the JIT is done (warm.sh), 8 s measured, CPU per request from /proc:
+# Where a proxied request's CPU goes: each server alone on CPU 0 (wrk on CPU 1), 12 s warm-up, a
+# .NET one loaded until 150 s after its start, runs until the JIT is done (warm.sh), 8 s measured,
+# CPU per request from /proc:
 #   nginx-origin    nginx answering by itself (no upstream)
 #   kestrel-floor   Kestrel's socket transport and pipes, answering by itself (bench/CloudIngress.TransportFloor)
 # and, for the same moment, the two proxies from engine-ab.sh (nginx, and the build in BIN).
@@ -15,8 +16,9 @@ trap 'kill $(jobs -p) 2>/dev/null || true; sleep 0.3; rm -rf "$W"' EXIT
 . "$HERE/warm.sh"
 dotnet publish "$HERE/../CloudIngress.TransportFloor" -c Release -o "$W/floor" >/dev/null
 
-alone() { # name: measure the server on $P started just before, PID in $PID
+alone() { # name: measure the server on $P started just before, PID in $PID (started at $STARTED)
   taskset -c 1 wrk -t1 -c32 -d12s "http://localhost:$P/" >/dev/null 2>&1
+  steady "$PID" 1 "http://localhost:$P/" "$STARTED" # a .NET server: past its late tier-ups (warm.sh)
   local s; s=$(settle "$PID" 1 "http://localhost:$P/")
   local u0 t0 u1 t1 out n
   u0=$(awk '{print $14}' /proc/"$PID"/stat); t0=$(awk '{print $14+$15}' /proc/"$PID"/stat)
@@ -35,12 +37,12 @@ events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
   server { listen 127.0.0.1:$P backlog=4096; location / { return 200 "hello from the backend\n"; } } }
 CONF
-taskset -c 0 nginx -c "$W/origin.conf" -p "$W" & NG=$!; sleep 0.5
+taskset -c 0 nginx -c "$W/origin.conf" -p "$W" & NG=$!; STARTED=$(date +%s); sleep 0.5
 PID=$(pgrep -P "$(cat "$W/origin.pid")" | head -1)
 alone nginx-origin
 kill $NG; wait $NG 2>/dev/null || true; sleep 0.5
 
-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$W/floor/CloudIngress.TransportFloor.dll" "$P" >"$W/floor.log" 2>&1 & PID=$!
+DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$W/floor/CloudIngress.TransportFloor.dll" "$P" >"$W/floor.log" 2>&1 & PID=$!; STARTED=$(date +%s)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$P/" >/dev/null 2>&1 && break; sleep 0.1; done
 alone kestrel-floor
 kill $PID; wait $PID 2>/dev/null || true; sleep 0.5

@@ -71,6 +71,7 @@ start_engine() {
   echo "the engine did not start"; cat "$W/ours.log"; exit 1
 }
 
-# cpu_ticks PID / user_ticks PID: the process's CPU time (clock ticks).
+# cpu_ticks PID / user_ticks PID: the process's CPU time, all and user (clock ticks). Per request
+# it hardly depends on what else the machine runs, unlike requests per second on a shared machine.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 user_ticks() { awk '{print $14}' "/proc/$1/stat"; }

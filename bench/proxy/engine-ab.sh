@@ -44,7 +44,7 @@ echo "settled after $(settle $PID 1 "$URL") more 2 s runs"
 ctx() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {n += $2} END {print n}'; } # context switches, all threads
 j0=0; if [ -f "$W/jit.txt" ]; then j0=$(wc -l <"$W/jit.txt"); fi
 k0=$(jit_cpu $PID)
-u0=$(awk '{print $14}' /proc/$PID/stat); t0=$(awk '{print $14+$15}' /proc/$PID/stat); c0=$(ctx $PID)
+u0=$(user_ticks $PID); t0=$(cpu_ticks $PID); c0=$(ctx $PID)
 if [ "$STRACE" = allocs ]; then sleep 1.1; cp "$W/allocs" "$W/allocs0"; fi
 if [ "$STRACE" = counters ]; then "${DOTNET_COUNTERS:-$HOME/.dotnet/tools/dotnet-counters}" collect -p $PID --counters System.Runtime --duration 00:00:06 --format csv -o "$W/c.csv" > $W/c.log 2>&1 & ST=$!;
 elif [ "$STRACE" = strace ]; then strace -c -f -p $PID -o "$W/strace.txt" & ST=$!; sleep 0.5;
@@ -53,7 +53,7 @@ elif [ "$STRACE" = perf ]; then perf record -F 4999 -g -p $PID -o "$W/perf.data"
 out=$(taskset -c 1 wrk -t1 -c32 -d8s --latency -s "$(dirname "$0")/percentiles.lua" "$URL")
 if [ "$STRACE" = allocs ]; then sleep 1.1; cp "$W/allocs" "$W/allocs1"; fi
 if [ "$STRACE" = counters ] || [ "$STRACE" = perf ] || [ "$STRACE" = sched ]; then wait $ST || true; elif [ "$STRACE" = strace ]; then kill -INT $ST; wait $ST 2>/dev/null || true; fi
-u1=$(awk '{print $14}' /proc/$PID/stat); t1=$(awk '{print $14+$15}' /proc/$PID/stat); c1=$(ctx $PID)
+u1=$(user_ticks $PID); t1=$(cpu_ticks $PID); c1=$(ctx $PID)
 n=$(awk '/requests in/ {print $1}' <<<"$out")
 printf "%s load=%s req/s=%s p50=%s p99=%s cpu_us_per_req=%s (user %s) context_switches_per_req=%s\n" "$BIN" "$(cut -d' ' -f1 /proc/loadavg)" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
   "$(awk '$1=="50%" {print $2}' <<<"$out")" "$(awk '$1=="99%" {print $2}' <<<"$out")" "$(awk -v t=$((t1-t0)) -v n=$n -v hz=$(getconf CLK_TCK) 'BEGIN{printf "%.1f", t*1e6/hz/n}')" \

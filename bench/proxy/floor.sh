@@ -14,6 +14,8 @@ W=$(mktemp -d /tmp/floor-XXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; sleep 0.3; rm -rf "$W"' EXIT
 # shellcheck source=warm.sh
 . "$HERE/warm.sh"
+# shellcheck source=ab-setup.sh
+. "$HERE/ab-setup.sh" # cpu_ticks, user_ticks
 dotnet publish "$HERE/../CloudIngress.TransportFloor" -c Release -o "$W/floor" >/dev/null
 
 alone() { # name: measure the server on $P started just before, PID in $PID (started at $STARTED)
@@ -21,9 +23,9 @@ alone() { # name: measure the server on $P started just before, PID in $PID (sta
   steady "$PID" 1 "http://localhost:$P/" "$STARTED" # a .NET server: past its late tier-ups (warm.sh)
   local s; s=$(settle "$PID" 1 "http://localhost:$P/")
   local u0 t0 u1 t1 out n
-  u0=$(awk '{print $14}' /proc/"$PID"/stat); t0=$(awk '{print $14+$15}' /proc/"$PID"/stat)
+  u0=$(user_ticks "$PID"); t0=$(cpu_ticks "$PID")
   out=$(taskset -c 1 wrk -t1 -c32 -d8s -s "$HERE/percentiles.lua" "http://localhost:$P/")
-  u1=$(awk '{print $14}' /proc/"$PID"/stat); t1=$(awk '{print $14+$15}' /proc/"$PID"/stat)
+  u1=$(user_ticks "$PID"); t1=$(cpu_ticks "$PID")
   n=$(awk '/requests in/ {print $1}' <<<"$out")
   printf "%-14s settled+%-2s req/s=%-10s cpu_us_per_req=%s (user %s)\n" "$1" "$s" "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" \
     "$(awk -v t=$((t1-t0)) -v n="$n" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", t*1e6/hz/n}')" \

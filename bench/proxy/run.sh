@@ -20,6 +20,8 @@ IDLE=${IDLE:-10000}
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=warm.sh
 . "$HERE/warm.sh"
+# shellcheck source=ab-setup.sh
+. "$HERE/ab-setup.sh" # cpu_ticks
 ROOT=$(cd "$HERE/../.." && pwd)
 WORK=$(mktemp -d /tmp/cloudingress-bench-XXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; sleep 0.5; rm -rf "$WORK"' EXIT
@@ -173,9 +175,6 @@ start_ours() { # dir http https admin [more serve flags]
 
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
-# CPU time the proxy process spent (user + system, in clock ticks): per request it hardly depends
-# on what else the machine runs, unlike requests per second on a shared machine.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 measure() { # proxy scenario url [extra wrk args]; PROXY_PID is the process serving
   local proxy=$1 scenario=$2 url=$3; shift 3
   taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "$@" "$url" >/dev/null 2>&1 || true   # warm-up (JIT, pools)

@@ -1,38 +1,55 @@
 # Sourced by engine-ab.sh and interleave.sh: the shared set-up of a one-route proxy test on this
 # machine. Needs W (a scratch directory) and P (the base port: P+1 is the backend); TLS=1 for
-# keep-alive TLS offload. The engine listens on P (HTTP) and P+2 (HTTPS), admin P+3.
+# keep-alive TLS offload, PASS=1 for TLS passthrough (the backend terminates TLS on P+4; haproxy
+# is the proxy to compare with). The engine listens on P (HTTP) and P+2 (HTTPS), admin P+3.
 
-# The backend: nginx answering a small fixed body on P+1, on CPU 1 beside the load generator.
+# self_signed NAME: a P-256 certificate for localhost, $W/NAME.crt and $W/NAME.key.
+self_signed() {
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/$1.key" -out "$W/$1.crt" \
+    -days 2 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost" 2>/dev/null
+}
+
+# The backend: nginx answering a small fixed body on P+1 (and with PASS=1 over TLS on P+4, its own
+# certificate), on CPU 1 beside the load generator.
 start_backend() {
+  local tls=""
+  if [ "${PASS:-}" = 1 ]; then
+    self_signed pod
+    tls="server { listen 127.0.0.1:$((P+4)) ssl backlog=4096; ssl_certificate $W/pod.crt; ssl_certificate_key $W/pod.key;
+    ssl_session_cache off; ssl_session_tickets off; location / { return 200 \"hello from the backend\n\"; } }"
+  fi
   cat > "$W/backend.conf" <<CONF
 worker_processes 1; daemon off; pid $W/backend.pid; error_log $W/backend.err warn;
 events { worker_connections 4096; }
 http { access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
-  server { listen 127.0.0.1:$((P+1)) reuseport backlog=4096; location / { return 200 "hello from the backend\n"; } } }
+  server { listen 127.0.0.1:$((P+1)) reuseport backlog=4096; location / { return 200 "hello from the backend\n"; } }
+  $tls }
 CONF
   taskset -c 1 nginx -c "$W/backend.conf" -p "$W" & sleep 0.3
 }
 
 # The engine's manifests (run.sh's offload route: a Service, its slice, one Ingress; with TLS=1 a
-# self-signed P-256 certificate for localhost and its Secret). Sets SCHEME (http or https).
+# self-signed P-256 certificate for localhost and its Secret; with PASS=1 run.sh's passthrough
+# route to the backend's TLS port instead). Sets SCHEME (http or https).
 write_manifests() {
   mkdir -p "$W/m"
   SCHEME=http
-  local tlsspec=""
-  if [ "${TLS:-}" = 1 ]; then
+  local tlsspec="" annotations="" port=$((P+1))
+  if [ "${PASS:-}" = 1 ]; then
+    SCHEME=https; port=$((P+4)); annotations=", annotations: {cloudingress.io/tls-mode: passthrough}"
+  elif [ "${TLS:-}" = 1 ]; then
     SCHEME=https
-    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$W/site.key" -out "$W/site.crt" \
-      -days 2 -subj "/CN=localhost" -addext "subjectAltName=DNS:localhost" 2>/dev/null
+    self_signed site
     { echo "{apiVersion: v1, kind: Secret, metadata: {name: site, namespace: default}, type: kubernetes.io/tls,"
       echo " data: {tls.crt: $(base64 -w0 "$W/site.crt"), tls.key: $(base64 -w0 "$W/site.key")}}"; } > "$W/m/tls.yaml"
     tlsspec="tls: [{hosts: [localhost], secretName: site}], "
   fi
   { echo "{apiVersion: v1, kind: Service, metadata: {name: pod, namespace: default}, spec: {ports: [{port: 80}]}}"
     echo "---"
-    echo "{apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, addressType: IPv4, ports: [{port: $((P+1))}], endpoints: [{addresses: [127.0.0.1]}],"
+    echo "{apiVersion: discovery.k8s.io/v1, kind: EndpointSlice, addressType: IPv4, ports: [{port: $port}], endpoints: [{addresses: [127.0.0.1]}],"
     echo " metadata: {name: pod-1, namespace: default, labels: {kubernetes.io/service-name: pod}}}"
     echo "---"
-    echo "{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: bench, namespace: default}, spec: {ingressClassName: cloudingress, $tlsspec"
+    echo "{apiVersion: networking.k8s.io/v1, kind: Ingress, metadata: {name: bench, namespace: default$annotations}, spec: {ingressClassName: cloudingress, $tlsspec"
     echo " rules: [{host: localhost, http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: pod, port: {number: 80}}}}]}}]}}"
   } > "$W/m/m.yaml"
 }
@@ -59,6 +76,30 @@ http { access_log off; keepalive_requests 1000000; keepalive_timeout 300s;
 CONF
   taskset -c 0 nginx -c "$W/nginx-$port.conf" -p "$W" & sleep 0.5
   NGINX_PID=$(pgrep -P "$(cat "$W/nginx-$port.pid")" | head -1)
+}
+
+# start_haproxy_proxy PORT: haproxy as run.sh configures it for passthrough (TCP mode, routed by
+# the ClientHello's SNI, one thread) on PORT+2, CPU 0. Sets HAPROXY_PID.
+start_haproxy_proxy() {
+  cat > "$W/haproxy-$1.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 8000
+defaults
+  timeout connect 5s
+  timeout client 300s
+  timeout server 300s
+frontend passthrough
+  mode tcp
+  bind 127.0.0.1:$(($1 + 2)) backlog 4096
+  tcp-request inspect-delay 5s
+  tcp-request content accept if { req_ssl_hello_type 1 }
+  use_backend tlspods if { req_ssl_sni -i localhost }
+backend tlspods
+  mode tcp
+  server pod 127.0.0.1:$((P+4))
+CONF
+  taskset -c 0 haproxy -f "$W/haproxy-$1.cfg" -db & HAPROXY_PID=$!; sleep 0.5
 }
 
 # start_engine BIN: the engine on P / P+2 (admin P+3), CPU 0, inline completions, as run.sh starts

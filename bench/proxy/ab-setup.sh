@@ -1,4 +1,4 @@
-# Sourced by engine-ab.sh and interleave.sh: the shared set-up of a one-route proxy test on this
+# Sourced by engine-ab.sh, interleave.sh and floor.sh: the shared set-up of a one-route proxy test on this
 # machine. Needs W (a scratch directory) and P (the base port: P+1 is the backend); TLS=1 for
 # keep-alive TLS offload, PASS=1 for TLS passthrough (the backend terminates TLS on P+4; haproxy
 # is the proxy to compare with). The engine listens on P (HTTP) and P+2 (HTTPS), admin P+3.
@@ -102,17 +102,55 @@ CONF
   taskset -c 0 haproxy -f "$W/haproxy-$1.cfg" -db & HAPROXY_PID=$!; sleep 0.5
 }
 
-# start_engine BIN: the engine on P / P+2 (admin P+3), CPU 0, inline completions, as run.sh starts
-# it. Sets ENGINE_PID and ENGINE_STARTED (epoch seconds, for warm.sh's steady).
+# start_engine BIN [PORT]: the engine on PORT (default P) and PORT+2 (admin PORT+3), CPU 0, inline
+# completions, as run.sh starts it. Sets ENGINE_PID and ENGINE_STARTED (epoch seconds, for warm.sh's steady).
 start_engine() {
+  local port=${2:-$P}
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$1/cloudingress.dll" serve --manifests "$W/m" \
-    --http-port "$P" --https-port $((P+2)) --admin-port $((P+3)) --access-log off >"$W/ours.log" 2>&1 &
+    --http-port "$port" --https-port $((port+2)) --admin-port $((port+3)) --access-log off >"$W/ours-$port.log" 2>&1 &
   ENGINE_PID=$!; ENGINE_STARTED=$(date +%s)
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$((P+3))/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
-  echo "the engine did not start"; cat "$W/ours.log"; exit 1
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$((port+3))/readyz" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "the engine did not start"; cat "$W/ours-$port.log"; exit 1
 }
 
 # cpu_ticks PID / user_ticks PID: the process's CPU time, all and user (clock ticks). Per request
 # it hardly depends on what else the machine runs, unlike requests per second on a shared machine.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 user_ticks() { awk '{print $14}' "/proc/$1/stat"; }
+
+# Interleaved runs (interleave.sh, floor.sh): measured_run NAME PID URL is one run of SECS seconds
+# against URL (wrk on CPU 1); it appends "name requests ticks user_ticks p99_us" to $W/runs.
+measured_run() {
+  local t0 u0 out n p99
+  t0=$(cpu_ticks "$2"); u0=$(user_ticks "$2")
+  out=$(taskset -c 1 wrk -t1 -c32 -d"${SECS}s" --latency "$3")
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  p99=$(awk '$1=="99%" {v=$2; if (v ~ /ms$/) {sub("ms","",v); v*=1000} else if (v ~ /us$/) sub("us","",v); else if (v ~ /s$/) {sub("s","",v); v*=1000000}; print v}' <<<"$out")
+  echo "$1 $n $(($(cpu_ticks "$2") - t0)) $(($(user_ticks "$2") - u0)) $p99" | tee -a "$W/runs"
+}
+
+# summary NAME: "name req/s cpu_us_per_request user_us_per_request p99_median_us p99_worst_us" over
+# all of NAME's runs in $W/runs.
+summary() {
+  local p99s; p99s=$(awk -v name="$1" '$1==name {print $5}' "$W/runs" | sort -n)
+  awk -v name="$1" -v secs="$SECS" -v hz="$(getconf CLK_TCK)" -v median="$(sed -n "$(( ($(wc -l <<<"$p99s") + 1) / 2 ))p" <<<"$p99s")" \
+    -v worst="$(tail -1 <<<"$p99s")" '$1==name {n+=$2; t+=$3; u+=$4; runs++}
+    END {printf "%s %.0f %.1f %.1f %.0f %.0f\n", name, n/(runs*secs), t*1e6/hz/n, u*1e6/hz/n, median, worst}' "$W/runs"
+}
+
+# print_summaries SUMMARY...: summary lines as a table.
+print_summaries() {
+  printf "%-14s %9s %22s %12s %10s\n" server "req/s" "CPU µs/request (user)" "p99 median" "p99 worst"
+  local s name rps cpu user pm pw
+  for s in "$@"; do read -r name rps cpu user pm pw <<<"$s"; printf "%-14s %9s %15s (%s) %9s µs %7s µs\n" "$name" "$rps" "$cpu" "$user" "$pm" "$pw"; done
+}
+
+# alternate ROUNDS NAME1 PID1 URL1 NAME2 PID2 URL2: ROUNDS pairs of measured runs, who goes first
+# alternating, so neither always follows the other.
+alternate() {
+  local r
+  for r in $(seq 1 "$1"); do
+    if [ $((r % 2)) = 1 ]; then measured_run "$2" "$3" "$4"; measured_run "$5" "$6" "$7"
+    else measured_run "$5" "$6" "$7"; measured_run "$2" "$3" "$4"; fi
+  done
+}

@@ -1,5 +1,5 @@
-# Sourced by engine-ab.sh, interleave.sh and floor.sh: the shared set-up of a one-route proxy test on this
-# machine. Needs W (a scratch directory) and P (the base port: P+1 is the backend); TLS=1 for
+# Sourced by engine-ab.sh, interleave.sh and floor.sh: the shared set-up of a one-route proxy test
+# on this machine. Needs W (a scratch directory) and P (the base port: P+1 is the backend); TLS=1 for
 # keep-alive TLS offload, PASS=1 for TLS passthrough (the backend terminates TLS on P+4; haproxy
 # is the proxy to compare with). The engine listens on P (HTTP) and P+2 (HTTPS), admin P+3.
 
@@ -103,7 +103,8 @@ CONF
 }
 
 # start_engine BIN [PORT]: the engine on PORT (default P) and PORT+2 (admin PORT+3), CPU 0, inline
-# completions, as run.sh starts it. Sets ENGINE_PID and ENGINE_STARTED (epoch seconds, for warm.sh's steady).
+# completions, as run.sh starts it. Sets ENGINE_PID and ENGINE_STARTED (epoch seconds, for warm.sh's
+# steady).
 start_engine() {
   local port=${2:-$P}
   DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 taskset -c 0 dotnet "$1/cloudingress.dll" serve --manifests "$W/m" \

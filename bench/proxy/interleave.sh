@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The engine and nginx (haproxy for passthrough) side by side in one run, interleaved: both proxies run at once on CPU 0
-# (only the one under load uses it), and short measured runs alternate between them, round after
-# round. This machine changes speed for minutes at a time (nginx's own cost moves between 14.4 and
-# 17.6 µs per request); runs a few seconds apart see the same machine, so the ratios hold where
-# back-to-back runs of a minute each did not.
+# The engine and nginx (haproxy for passthrough) side by side in one run, interleaved: both
+# proxies run at once on CPU 0 (only the one under load uses it), and short measured runs
+# alternate between them, round after round. This machine changes speed for minutes at a time
+# (nginx's own cost moves between 14.4 and 17.6 µs per request); runs a few seconds apart see the
+# same machine, so the ratios hold where back-to-back runs of a minute each did not.
 #   dotnet publish src/Controller -c Release -o /tmp/bin
 #   bash bench/proxy/interleave.sh /tmp/bin 19080 [rounds, default 8] [seconds per run, default 4]
 #   TLS=1 bash bench/proxy/interleave.sh ...     (keep-alive TLS offload)
@@ -24,7 +24,9 @@ HERE=$(dirname "$0")
 trap 'kill $(jobs -p) 2>/dev/null || true; sleep 0.3; rm -rf "$W"' EXIT
 start_backend
 write_manifests
-if [ -n "${AGAINST:-}" ]; then # the other proxy: a second build, nginx, or haproxy for passthrough (nginx's http proxy cannot pass TLS by SNI)
+# The other proxy: a second build, nginx, or haproxy for passthrough (nginx's http proxy cannot
+# pass TLS on by SNI).
+if [ -n "${AGAINST:-}" ]; then
   OTHER=engine-b; start_engine "$AGAINST" $((P + 10)); OTHER_PID=$ENGINE_PID
 elif [ "${PASS:-}" = 1 ]; then
   OTHER=haproxy; start_haproxy_proxy $((P + 10)); OTHER_PID=$HAPROXY_PID
